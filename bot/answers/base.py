@@ -1,0 +1,34 @@
+"""What every parser takes and returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parser's verdict: the value when the answer made sense, else which hint to send."""
+
+    ok: bool
+    value: Any = None
+    hint: str | None = None  # a system message key, when a more specific hint than the node's fits
+    notice: str | None = None  # a system message key to send along with an accepted answer
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    """What a parser may know besides the text: choices and answer words in the texter's language."""
+
+    choices: dict[str, list[str]] = field(default_factory=dict)  # value -> normalised words
+    words: dict[str, list[str]] = field(default_factory=dict)  # "yes", "no", "dont_know" -> words
+    locale: str = "en"
+    now: datetime | None = None
+    timezone: str = "America/Chicago"
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def fail(hint: str | None = None) -> Parsed:
+    """Return a failed parse, with an optional specific hint."""
+    return Parsed(ok=False, hint=hint)

@@ -1,0 +1,63 @@
+"""Flask commands for operators and newcomers: `flask flows check`, `flask chat`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from bot.answers import PARSERS
+from bot.engine.loader import check_flows, load_flows
+from bot.hotline import Hotline
+from bot.sms.simulator import Simulator
+
+flows_cli = AppGroup("flows", help="Check the conversation content in flows/.")
+
+
+@flows_cli.command("check")
+def check_command() -> None:
+    """Load every flow and fail on unknown targets, unreachable nodes, parsers or placeholders."""
+    flows = load_flows(current_app.config["FLOWS_DIR"])
+    problems = check_flows(flows, PARSERS, Hotline.context_keys())
+    for problem in problems:
+        click.echo(f"problem: {problem}", err=True)
+    if problems:
+        raise SystemExit(1)
+    nodes = sum(len(f.nodes) for f in flows.flows.values())
+    click.echo(f"{len(flows.flows)} flows, {nodes} nodes: no problems.")
+
+
+@click.command("chat")
+@click.option("--sender", default="+13125550100", show_default=True, help="The number you pretend to text from.")
+@click.option("--whatsapp", is_flag=True, help="Text as a WhatsApp user.")
+@click.option("--url", default=None, help="A running server's base URL (default: run the app in this process).")
+def chat_command(sender: str, whatsapp: bool, url: str | None) -> None:
+    """Text the bot from this terminal, through the signed webhook, as Twilio would."""
+    config = current_app.config
+    simulator = Simulator(
+        auth_token=config["TWILIO_AUTH_TOKEN"],
+        sender=("whatsapp:" if whatsapp else "") + sender,
+        app=None if url else current_app._get_current_object(),  # type: ignore[attr-defined]
+        base_url=url or "http://localhost",
+        signed_base_url=config["PUBLIC_BASE_URL"] or None,
+    )
+    click.echo(f"Texting Holdline as {simulator.sender}. Type a message and press Enter; Ctrl-D to quit.")
+    while True:
+        try:
+            line = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            return
+        reply = simulator.send(line)
+        if reply.status != 200:
+            click.echo(f"(the webhook answered HTTP {reply.status})")
+        if not reply.texts:
+            click.echo("(no reply)")
+        for text in reply.texts:
+            click.echo("bot> " + text.replace("\n", "\n     "))
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    app.cli.add_command(flows_cli)
+    app.cli.add_command(chat_command)

@@ -1,0 +1,87 @@
+"""The shape of conversation content once loaded: flows of named nodes, system messages, keywords."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+END = "end"
+FLOW_PREFIX = "flow:"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a `choice` question: the value saved and the words (comma-separated) that pick it."""
+
+    value: str
+    words: str
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What a node waits for: the parser that reads the answer and where the answer is saved."""
+
+    parser: str
+    save: str | None = None
+    hint: str | None = None
+    choices: tuple[Choice, ...] = ()
+    optional: bool = False
+    options: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Node:
+    """One step of a flow: text to send, an optional question, and where to go next."""
+
+    name: str
+    say: str | None = None
+    ask: Ask | None = None
+    next: str | None = None
+    cases: dict[str, str] = field(default_factory=dict)
+    event: str | None = None
+    note: str | None = None
+
+    def targets(self) -> list[str]:
+        """Every target this node can route to."""
+        found = list(self.cases.values())
+        if self.next:
+            found.append(self.next)
+        return found
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A named conversation (menu, rights, report…) made of nodes, entered at `start`."""
+
+    name: str
+    title: str
+    start: str
+    nodes: dict[str, Node]
+    resumable: bool = False
+
+
+@dataclass(frozen=True)
+class Wordlist:
+    """A translatable list of words a texter may type (keywords, yes/no), with a translator note."""
+
+    name: str
+    words: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class FlowSet:
+    """Everything the engine runs on: the flows, system messages and word lists."""
+
+    flows: dict[str, Flow]
+    messages: dict[str, str]
+    message_notes: dict[str, str]
+    keywords: dict[str, Wordlist]
+    answer_words: dict[str, Wordlist]
+    entry_flow: str = "menu"
+
+
+def split_target(target: str, current_flow: str) -> tuple[str, str | None]:
+    """Return (flow, node) for a target: `node`, `flow:name` (its start) or `end` (node None)."""
+    if target.startswith(FLOW_PREFIX):
+        return target[len(FLOW_PREFIX) :], None
+    return current_flow, target

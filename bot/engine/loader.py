@@ -1,0 +1,255 @@
+"""Load flows/ YAML into a FlowSet, and check it the way `flask flows check` does."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.engine.flow import END, FLOW_PREFIX, Ask, Choice, Flow, FlowSet, Node, Wordlist, split_target
+
+SYSTEM_FILE = "system.yaml"
+KEYWORDS_FILE = "keywords.yaml"
+NODE_KEYS = {"say", "ask", "next", "cases", "event", "note"}
+ASK_KEYS = {"parser", "save", "hint", "choices", "optional", "options"}
+REQUIRED_KEYWORDS = ("stop", "start", "help", "menu", "exit", "back", "skip")
+REQUIRED_ANSWER_WORDS = ("yes", "no", "dont_know", "continue", "start_over")
+
+
+class FlowError(ValueError):
+    """Raised when flow files cannot be read into flows at all."""
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise FlowError(f"{path.name}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise FlowError(f"{path.name}: expected a mapping at the top level")
+    return data
+
+
+def _text(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise FlowError(f"{where}: expected text, got {type(value).__name__}")
+    return value.strip()
+
+
+def _ask(raw: Any, where: str) -> Ask:
+    if not isinstance(raw, dict):
+        raise FlowError(f"{where}.ask: expected a mapping")
+    unknown = set(raw) - ASK_KEYS
+    if unknown:
+        raise FlowError(f"{where}.ask: unknown keys {sorted(unknown)}")
+    choices_raw = raw.get("choices") or {}
+    if not isinstance(choices_raw, dict):
+        raise FlowError(f"{where}.ask.choices: expected value: words")
+    choices = tuple(Choice(value=str(v), words=str(w)) for v, w in choices_raw.items())
+    return Ask(
+        parser=str(raw.get("parser", "")),
+        save=raw.get("save"),
+        hint=_text(raw.get("hint"), f"{where}.hint"),
+        choices=choices,
+        optional=bool(raw.get("optional", False)),
+        options=dict(raw.get("options") or {}),
+    )
+
+
+def _node(name: str, raw: Any, where: str) -> Node:
+    if not isinstance(raw, dict):
+        raise FlowError(f"{where}: expected a mapping")
+    unknown = set(raw) - NODE_KEYS
+    if unknown:
+        raise FlowError(f"{where}: unknown keys {sorted(unknown)}")
+    cases = raw.get("cases") or {}
+    if not isinstance(cases, dict):
+        raise FlowError(f"{where}.cases: expected value: target")
+    return Node(
+        name=name,
+        say=_text(raw.get("say"), f"{where}.say"),
+        ask=_ask(raw["ask"], where) if "ask" in raw else None,
+        next=raw.get("next"),
+        cases={str(k): str(v) for k, v in cases.items()},
+        event=raw.get("event"),
+        note=_text(raw.get("note"), f"{where}.note"),
+    )
+
+
+def _flow(path: Path, data: dict[str, Any]) -> Flow:
+    name = data.get("flow")
+    if not isinstance(name, str) or name != path.stem:
+        raise FlowError(f"{path.name}: `flow:` must be the file's name ({path.stem!r})")
+    nodes_raw = data.get("nodes")
+    if not isinstance(nodes_raw, dict) or not nodes_raw:
+        raise FlowError(f"{path.name}: `nodes:` must map node names to nodes")
+    nodes = {str(k): _node(str(k), v, f"{name}.{k}") for k, v in nodes_raw.items()}
+    return Flow(
+        name=name,
+        title=str(data.get("title", name)),
+        start=str(data.get("start", next(iter(nodes)))),
+        nodes=nodes,
+        resumable=bool(data.get("resumable", False)),
+    )
+
+
+def _wordlists(raw: Any, where: str) -> dict[str, Wordlist]:
+    if not isinstance(raw, dict):
+        raise FlowError(f"{where}: expected name: words")
+    lists = {}
+    for name, value in raw.items():
+        if isinstance(value, dict):
+            lists[name] = Wordlist(name=name, words=str(value.get("words", "")), note=value.get("note"))
+        else:
+            lists[name] = Wordlist(name=name, words=str(value))
+    return lists
+
+
+def load_flows(directory: str | Path) -> FlowSet:
+    """Read every flow file, system messages and word lists from a flows/ directory."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise FlowError(f"flows directory {root} does not exist")
+    flows: dict[str, Flow] = {}
+    for path in sorted(root.glob("*.yaml")):
+        if path.name in (SYSTEM_FILE, KEYWORDS_FILE):
+            continue
+        flow = _flow(path, _read_yaml(path))
+        flows[flow.name] = flow
+    system = _read_yaml(root / SYSTEM_FILE)
+    messages, notes = {}, {}
+    for key, value in (system.get("messages") or {}).items():
+        if isinstance(value, dict):
+            messages[key] = str(value.get("text", "")).strip()
+            if value.get("note"):
+                notes[key] = str(value["note"])
+        else:
+            messages[key] = str(value).strip()
+    words = _read_yaml(root / KEYWORDS_FILE)
+    return FlowSet(
+        flows=flows,
+        messages=messages,
+        message_notes=notes,
+        keywords=_wordlists(words.get("keywords"), "keywords"),
+        answer_words=_wordlists(words.get("answers"), "answers"),
+    )
+
+
+def placeholders(text: str) -> set[str]:
+    """Return the `{name}` placeholders used in a text."""
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+def iter_texts(flows: FlowSet) -> Iterable[tuple[str, str, str | None]]:
+    """Yield (context, English text, translator note) for every sendable or typeable text."""
+    for key, text in flows.messages.items():
+        yield f"system.{key}", text, flows.message_notes.get(key)
+    for name, words in flows.keywords.items():
+        yield f"keyword.{name}", words.words, words.note
+    for name, words in flows.answer_words.items():
+        yield f"answer.{name}", words.words, words.note
+    for flow in flows.flows.values():
+        yield f"{flow.name}.title", flow.title, None
+        for node in flow.nodes.values():
+            base = f"{flow.name}.{node.name}"
+            if node.say:
+                yield f"{base}.say", node.say, node.note
+            if node.ask and node.ask.hint:
+                yield f"{base}.hint", node.ask.hint, None
+            for choice in node.ask.choices if node.ask else ():
+                yield f"{base}.choice.{choice.value}", choice.words, "Comma-separated words that pick this option."
+
+
+def check_flows(flows: FlowSet, parsers: Iterable[str], context_keys: Iterable[str]) -> list[str]:
+    """Return every problem found in the flows: targets, reachability, parsers, placeholders, words."""
+    problems: list[str] = []
+    known_parsers = set(parsers)
+    saved = {n.ask.save for f in flows.flows.values() for n in f.nodes.values() if n.ask and n.ask.save}
+    allowed = set(context_keys) | saved | {"flow_title"}
+    if flows.entry_flow not in flows.flows:
+        problems.append(f"the entry flow {flows.entry_flow!r} is missing")
+    for name in REQUIRED_KEYWORDS:
+        if name not in flows.keywords:
+            problems.append(f"keywords.yaml: keyword {name!r} is missing")
+    for name in REQUIRED_ANSWER_WORDS:
+        if name not in flows.answer_words:
+            problems.append(f"keywords.yaml: answer words {name!r} are missing")
+    for flow in flows.flows.values():
+        if flow.start not in flow.nodes:
+            problems.append(f"{flow.name}: start node {flow.start!r} does not exist")
+        for node in flow.nodes.values():
+            where = f"{flow.name}.{node.name}"
+            if not node.say and not node.ask:
+                problems.append(f"{where}: a node must say something or ask something")
+            if node.ask:
+                if node.ask.parser not in known_parsers:
+                    problems.append(f"{where}: unknown parser {node.ask.parser!r}")
+                if node.ask.parser == "choice" and not node.ask.choices:
+                    problems.append(f"{where}: a choice question needs choices")
+                if not node.ask.hint:
+                    problems.append(f"{where}: a question needs a hint for answers that do not parse")
+                for case in node.cases:
+                    values = {c.value for c in node.ask.choices} | {"yes", "no", "unknown", "skip"}
+                    if node.ask.choices and case not in values:
+                        problems.append(f"{where}: case {case!r} is not one of its choices")
+            elif node.cases:
+                problems.append(f"{where}: cases need a question to choose between them")
+            for target in node.targets():
+                problem = _check_target(flows, flow, target)
+                if problem:
+                    problems.append(f"{where}: {problem}")
+            for context, text in _node_texts(flow, node):
+                for field in placeholders(text) - allowed:
+                    problems.append(f"{context}: unknown placeholder {{{field}}}")
+    for key, text in flows.messages.items():
+        for field in placeholders(text) - allowed:
+            problems.append(f"system.{key}: unknown placeholder {{{field}}}")
+    if flows.entry_flow in flows.flows:
+        problems.extend(_unreachable(flows, {(flows.entry_flow, flows.flows[flows.entry_flow].start)}))
+    return problems
+
+
+def _node_texts(flow: Flow, node: Node) -> list[tuple[str, str]]:
+    texts = []
+    if node.say:
+        texts.append((f"{flow.name}.{node.name}.say", node.say))
+    if node.ask and node.ask.hint:
+        texts.append((f"{flow.name}.{node.name}.hint", node.ask.hint))
+    return texts
+
+
+def _check_target(flows: FlowSet, flow: Flow, target: str) -> str | None:
+    if target == END:
+        return None
+    if target.startswith(FLOW_PREFIX):
+        name = target[len(FLOW_PREFIX) :]
+        return None if name in flows.flows else f"target {target!r}: no flow {name!r}"
+    return None if target in flow.nodes else f"target {target!r}: no node {target!r} in flow {flow.name!r}"
+
+
+def _unreachable(flows: FlowSet, entry_points: set[tuple[str, str]]) -> list[str]:
+    """Walk from every entry point and report nodes nothing leads to."""
+    seen: set[tuple[str, str]] = set()
+    todo = [p for p in entry_points if p[0] in flows.flows and p[1] in flows.flows[p[0]].nodes]
+    while todo:
+        flow_name, node_name = todo.pop()
+        if (flow_name, node_name) in seen:
+            continue
+        seen.add((flow_name, node_name))
+        flow = flows.flows[flow_name]
+        for target in flow.nodes[node_name].targets():
+            if target == END or _check_target(flows, flow, target):
+                continue
+            tf, tn = split_target(target, flow_name)
+            todo.append((tf, tn or flows.flows[tf].start))
+    problems = []
+    for flow in flows.flows.values():
+        for node in flow.nodes:
+            if (flow.name, node) not in seen:
+                problems.append(f"{flow.name}.{node}: unreachable (no path from the main menu leads here)")
+    return problems

@@ -1,0 +1,114 @@
+"""Take one inbound text from storage to replies: store it, run the engine under a lock, store the result."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.config import CONTACT_DEFAULTS
+from bot.db import Database
+from bot.engine import runner
+from bot.engine.flow import FlowSet
+from bot.engine.state import State
+from bot.i18n import Catalogs
+from bot.logsafe import describe_exception
+from bot.models import utcnow
+from bot import store
+from bot.store import Inbound
+
+log = logging.getLogger("holdline.hotline")
+
+CARRIER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
+
+
+@dataclass
+class Hotline:
+    """The bot wired to its storage: flows, catalogs, settings and the database."""
+
+    db: Database
+    flows: FlowSet
+    catalogs: Catalogs
+    settings: dict[str, Any]
+
+    @property
+    def policy(self) -> runner.Policy:
+        return runner.Policy(
+            expire_after=timedelta(days=self.settings["CONVERSATION_IDLE_DAYS"]),
+            resume_after=timedelta(minutes=self.settings["CONVERSATION_RESUME_AFTER_MINUTES"]),
+        )
+
+    @staticmethod
+    def context_keys() -> list[str]:
+        """The placeholders flows may use for configured values."""
+        return [setting.lower() for setting in CONTACT_DEFAULTS]
+
+    def context(self) -> dict[str, str]:
+        """Placeholder values shown to texters (contact numbers come from configuration)."""
+        return {setting.lower(): str(self.settings[setting]) for setting in CONTACT_DEFAULTS}
+
+    def receive(self, inbound: Inbound, now: datetime | None = None) -> list[str]:
+        """Store the text, then answer it; a repeated MessageSid gets the replies it already got."""
+        now = now or utcnow()
+        with self.db.transaction() as session:
+            contact = store.upsert_contact(session, inbound.address, inbound.channel)
+            contact_id = contact.id
+            message_id, _new = store.record_inbound(session, contact, inbound)
+        try:
+            return self._answer(contact_id, message_id, inbound, now)
+        except Exception as exc:  # the texter must get an answer whatever broke
+            log.error("inbound message %s failed: %s", inbound.sid, describe_exception(exc))
+            return self._apologise(contact_id, message_id)
+
+    def _answer(self, contact_id: int, message_id: int, inbound: Inbound, now: datetime) -> list[str]:
+        with self.db.transaction() as session:
+            contact = store.lock_contact(session, contact_id)
+            if store.inbound_status(session, message_id) != "received":
+                return store.replies_to(session, message_id)
+            data, last_seen = store.load_conversation(session, contact)
+            outcome = runner.handle(
+                self.flows,
+                State.from_dict(data),
+                runner.Inputs(
+                    text=inbound.body,
+                    now=now,
+                    last_seen=last_seen,
+                    locale=contact.locale,
+                    opted_out=contact.opted_out,
+                    carrier_keyword=CARRIER_KEYWORDS.get((inbound.opt_out_type or "").upper()),
+                    timezone=self.settings["HOTLINE_TIMEZONE"],
+                ),
+                translate=self.catalogs.translator(contact.locale),
+                context=self.context(),
+                policy=self.policy,
+            )
+            for event in outcome.events:
+                if event.name == "opted_out":
+                    store.set_opted_out(contact, True, now)
+                elif event.name == "opted_in":
+                    store.set_opted_out(contact, False, now)
+            session.add(contact)
+            store.save_conversation(session, contact, outcome.state.to_dict(), now)
+            store.record_replies(session, contact, message_id, outcome.replies)
+            store.set_inbound_status(session, message_id, "handled")
+            log.info("inbound message %s handled with %d replies", inbound.sid, len(outcome.replies))
+            return outcome.replies
+
+    def _apologise(self, contact_id: int, message_id: int) -> list[str]:
+        """Mark the text failed (it stays stored for staff) and give the texter a short apology."""
+        source = self.flows.messages["apology"]
+        apology = source.format_map(self.context())
+        try:
+            with self.db.transaction() as session:
+                contact = store.lock_contact(session, contact_id)
+                if store.inbound_status(session, message_id) != "received":
+                    return store.replies_to(session, message_id)
+                store.set_inbound_status(session, message_id, "failed")
+                if contact.opted_out:
+                    return []
+                apology = self.catalogs.translator(contact.locale)("system.apology", source).format_map(self.context())
+                store.record_replies(session, contact, message_id, [apology])
+        except Exception as exc:
+            log.error("could not record the failure of a message: %s", describe_exception(exc))
+        return [apology]

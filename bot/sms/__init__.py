@@ -1,0 +1,1 @@
+"""The Twilio boundary: signed webhooks in, TwiML out, and SMS segment counting."""
