@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot import store
 from bot.config import CONTACT_DEFAULTS
 from bot.db import Database
 from bot.engine import runner
@@ -15,7 +16,6 @@ from bot.engine.state import State
 from bot.i18n import Catalogs
 from bot.logsafe import describe_exception
 from bot.models import utcnow
-from bot import store
 from bot.store import Inbound
 
 log = logging.getLogger("holdline.hotline")

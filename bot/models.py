@@ -38,7 +38,6 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-
 class Contact(SQLModel, table=True):
     """One texter's address on one channel (`+1312…` for SMS, `whatsapp:+1312…` for WhatsApp)."""
 

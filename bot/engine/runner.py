@@ -349,7 +349,8 @@ class _Turn:
         parked = st.parked or {}
         flow_name = parked.get("flow")
         words = {
-            name: self.words(f"answer.{name}", self.flows.answer_words[name].words) for name in ("continue", "start_over")
+            name: self.words(f"answer.{name}", self.flows.answer_words[name].words)
+            for name in ("continue", "start_over")
         }
         parsed = parse_choice(self.inputs.text, ParseContext(choices=words))
         if not flow_name or flow_name not in self.flows.flows:

@@ -22,9 +22,7 @@ def inbound_from_form(form: Mapping[str, str]) -> Inbound | None:
     except ValueError:
         count = 0
     media = tuple(
-        (form[f"MediaUrl{i}"], form.get(f"MediaContentType{i}", ""))
-        for i in range(count)
-        if form.get(f"MediaUrl{i}")
+        (form[f"MediaUrl{i}"], form.get(f"MediaContentType{i}", "")) for i in range(count) if form.get(f"MediaUrl{i}")
     )
     return Inbound(
         sid=sid,
