@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import time
+import urllib.request
+
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from bot.answers import PARSERS
 from bot.engine.loader import check_flows, load_flows
@@ -31,8 +35,11 @@ def check_command() -> None:
 @click.option("--sender", default="+13125550100", show_default=True, help="The number you pretend to text from.")
 @click.option("--whatsapp", is_flag=True, help="Text as a WhatsApp user.")
 @click.option("--url", default=None, help="A running server's base URL (default: run the app in this process).")
-def chat_command(sender: str, whatsapp: bool, url: str | None) -> None:
+@click.option("--wait", default=0, type=int, help="Seconds to wait for the server at --url to come up.")
+@with_appcontext
+def chat_command(sender: str, whatsapp: bool, url: str | None, wait: int) -> None:
     """Text the bot from this terminal, through the signed webhook, as Twilio would."""
+    logging.getLogger("holdline").setLevel(logging.WARNING)  # keep the conversation readable
     config = current_app.config
     simulator = Simulator(
         auth_token=config["TWILIO_AUTH_TOKEN"],
@@ -41,6 +48,8 @@ def chat_command(sender: str, whatsapp: bool, url: str | None) -> None:
         base_url=url or "http://localhost",
         signed_base_url=config["PUBLIC_BASE_URL"] or None,
     )
+    if url and wait and not _wait_for(url.rstrip("/") + "/healthz", wait):
+        raise click.ClickException(f"no server answered at {url} within {wait} seconds")
     click.echo(f"Texting Holdline as {simulator.sender}. Type a message and press Enter; Ctrl-D to quit.")
     while True:
         try:
@@ -55,6 +64,20 @@ def chat_command(sender: str, whatsapp: bool, url: str | None) -> None:
             click.echo("(no reply)")
         for text in reply.texts:
             click.echo("bot> " + text.replace("\n", "\n     "))
+
+
+def _wait_for(url: str, seconds: int) -> bool:
+    """Poll a URL until it answers 200 or the time is up."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (a local URL)
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
 
 
 def init_app(app: Flask) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,6 +32,7 @@ class Hotline:
     flows: FlowSet
     catalogs: Catalogs
     settings: dict[str, Any]
+    clock: Callable[[], datetime] = field(default=utcnow)  # tests move time forward through this
 
     @property
     def policy(self) -> runner.Policy:
@@ -50,7 +52,7 @@ class Hotline:
 
     def receive(self, inbound: Inbound, now: datetime | None = None) -> list[str]:
         """Store the text, then answer it; a repeated MessageSid gets the replies it already got."""
-        now = now or utcnow()
+        now = now or self.clock()
         with self.db.transaction() as session:
             contact = store.upsert_contact(session, inbound.address, inbound.channel)
             contact_id = contact.id

@@ -1,0 +1,55 @@
+# Holdline's plain entry points. `make run` and `make test` are the two commands in the README.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+LOCAL := FLASK_DEBUG=1 $(BIN)/flask --app wsgi
+# The PostgreSQL server the tests use when one is running here (they skip, saying why, when it is not).
+HOLDLINE_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+export HOLDLINE_TEST_POSTGRES_URL
+
+.PHONY: run serve chat test lint install install-dev
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## run: install, migrate the local SQLite database, start the web server and text the bot here
+run: install
+	@$(LOCAL) db upgrade
+	@mkdir -p instance
+	@echo "Starting the hotline on http://$(HOST):$(PORT) (log: instance/server.log)"
+	@$(LOCAL) run --host $(HOST) --port $(PORT) --no-reload >instance/server.log 2>&1 & server=$$!; \
+	  trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
+	  $(LOCAL) chat --url http://$(HOST):$(PORT) --wait 30
+
+## serve: only the web server (webhook and, later, the dashboard), in the foreground
+serve: install
+	@$(LOCAL) db upgrade
+	$(LOCAL) run --host $(HOST) --port $(PORT)
+
+## chat: text the bot from this terminal (in process; no server needed)
+chat: install
+	@$(LOCAL) db upgrade
+	$(LOCAL) chat
+
+## test: install the test dependencies and run every test
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .

@@ -1,0 +1,107 @@
+"""`flows check`: broken flows are caught before a texter meets them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answers import PARSERS
+from bot.engine.loader import FlowError, check_flows, iter_texts, load_flows
+from bot.hotline import Hotline
+from tests.engine.conftest import INFO, MENU, REPO_FLOWS, SURVEY, write_flows
+
+
+def problems_with(tmp_path: Path, **flows: str) -> list[str]:
+    return check_flows(load_flows(write_flows(tmp_path / "f", **flows)), PARSERS, Hotline.context_keys())
+
+
+def test_the_repository_flows_have_no_problems() -> None:
+    assert check_flows(load_flows(REPO_FLOWS), PARSERS, Hotline.context_keys()) == []
+
+
+def test_the_test_flows_have_no_problems(tmp_path: Path) -> None:
+    assert problems_with(tmp_path, menu=MENU, survey=SURVEY, info=INFO) == []
+
+
+def test_unknown_target(tmp_path: Path) -> None:
+    broken = INFO.replace("next: two", "next: three")
+    found = problems_with(tmp_path, menu=MENU, survey=SURVEY, info=broken)
+    assert "info.one: target 'three': no node 'three' in flow 'info'" in found
+
+
+def test_unknown_flow_target(tmp_path: Path) -> None:
+    broken = MENU.replace('info: "flow:info"', 'info: "flow:nowhere"')
+    found = problems_with(tmp_path, menu=broken, survey=SURVEY, info=INFO)
+    assert "menu.main: target 'flow:nowhere': no flow 'nowhere'" in found
+
+
+def test_unreachable_node(tmp_path: Path) -> None:
+    extra = INFO + "  orphan:\n    say: Nobody gets here.\n"
+    found = problems_with(tmp_path, menu=MENU, survey=SURVEY, info=extra)
+    assert any(p.startswith("info.orphan: unreachable") for p in found)
+
+
+def test_unknown_parser(tmp_path: Path) -> None:
+    broken = SURVEY.replace("parser: yes_no", "parser: crystal_ball")
+    found = problems_with(tmp_path, menu=MENU, survey=broken, info=INFO)
+    assert "survey.held: unknown parser 'crystal_ball'" in found
+
+
+def test_unknown_placeholder(tmp_path: Path) -> None:
+    broken = INFO.replace("{legal_help_phone}", "{lawyer_phone}")
+    found = problems_with(tmp_path, menu=MENU, survey=SURVEY, info=broken)
+    assert "info.two.say: unknown placeholder {lawyer_phone}" in found
+
+
+def test_a_question_without_a_hint(tmp_path: Path) -> None:
+    broken = SURVEY.replace(", hint: Please type a name.", "")
+    found = problems_with(tmp_path, menu=MENU, survey=broken, info=INFO)
+    assert "survey.name: a question needs a hint for answers that do not parse" in found
+
+
+def test_a_case_that_is_not_a_choice(tmp_path: Path) -> None:
+    broken = MENU.replace('cases: {survey: "flow:survey"', 'cases: {surve: "flow:survey"')
+    found = problems_with(tmp_path, menu=broken, survey=SURVEY, info=INFO)
+    assert "menu.main: case 'surve' is not one of its choices" in found
+
+
+def test_missing_keyword(tmp_path: Path) -> None:
+    directory = write_flows(tmp_path / "f", menu=MENU, survey=SURVEY, info=INFO)
+    keywords = directory / "keywords.yaml"
+    keywords.write_text(keywords.read_text().replace("  help:\n", "  helpme:\n"))
+    found = check_flows(load_flows(directory), PARSERS, Hotline.context_keys())
+    assert "keywords.yaml: keyword 'help' is missing" in found
+
+
+def test_flow_name_must_match_its_file(tmp_path: Path) -> None:
+    with pytest.raises(FlowError, match="must be the file's name"):
+        load_flows(write_flows(tmp_path / "f", menu=MENU, survey=SURVEY, info=INFO.replace("flow: info", "flow: inf")))
+
+
+def test_unknown_node_keys_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(FlowError, match="unknown keys"):
+        load_flows(write_flows(tmp_path / "f", menu=MENU, survey=SURVEY, info=INFO.replace("next: two", "nxt: two")))
+
+
+def test_every_text_has_a_translation_context() -> None:
+    contexts = [context for context, _, _ in iter_texts(load_flows(REPO_FLOWS))]
+    assert len(contexts) == len(set(contexts))
+    assert "system.help" in contexts and "menu.main.say" in contexts and "keyword.stop" in contexts
+
+
+def test_flows_check_command_passes_on_the_repository(sqlite_app) -> None:
+    result = sqlite_app.test_cli_runner().invoke(args=["flows", "check"])
+    assert result.exit_code == 0, result.output
+    assert "no problems" in result.output
+
+
+def test_flows_check_command_fails_on_broken_flows(tmp_path: Path, sqlite_url: str) -> None:
+    from tests.conftest import make_app
+
+    directory = write_flows(tmp_path / "f", menu=MENU, survey=SURVEY, info=INFO)
+    app = make_app(sqlite_url, FLOWS_DIR=str(directory))
+    (directory / "info.yaml").write_text(INFO.replace("next: two", "next: three"))
+    result = app.test_cli_runner().invoke(args=["flows", "check"])
+    assert result.exit_code == 1
+    assert "target 'three'" in result.output

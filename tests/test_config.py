@@ -1,0 +1,96 @@
+"""Settings: production refuses missing or default secrets; Heroku URLs work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import create_app
+from bot.config import DEV_SECRET_KEY, ConfigError, normalize_database_url
+
+GOOD = {"SECRET_KEY": "5f2b9c0e8a7d4e1f9b3c6a2d8e0f1a4b", "TWILIO_AUTH_TOKEN": "f00dfeedc0ffee1234567890abcdef12"}
+
+
+@pytest.fixture
+def production_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    for name in ("SECRET_KEY", "TWILIO_AUTH_TOKEN", "FLASK_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    return monkeypatch
+
+
+def test_production_refuses_to_start_without_a_secret_key(production_env: pytest.MonkeyPatch) -> None:
+    production_env.setenv("TWILIO_AUTH_TOKEN", GOOD["TWILIO_AUTH_TOKEN"])
+    with pytest.raises(ConfigError) as error:
+        create_app()
+    message = str(error.value)
+    assert "SECRET_KEY is not set" in message and "environment variable" in message
+    assert "TWILIO_AUTH_TOKEN" not in message
+
+
+def test_production_refuses_a_missing_twilio_token(production_env: pytest.MonkeyPatch) -> None:
+    production_env.setenv("SECRET_KEY", GOOD["SECRET_KEY"])
+    with pytest.raises(ConfigError, match="TWILIO_AUTH_TOKEN is not set.*Twilio console"):
+        create_app()
+
+
+@pytest.mark.parametrize("value", [DEV_SECRET_KEY, "changeme", "secret"])
+def test_production_refuses_default_secrets(production_env: pytest.MonkeyPatch, value: str) -> None:
+    production_env.setenv("SECRET_KEY", value)
+    production_env.setenv("TWILIO_AUTH_TOKEN", GOOD["TWILIO_AUTH_TOKEN"])
+    with pytest.raises(ConfigError, match="SECRET_KEY has a default value"):
+        create_app()
+
+
+def test_production_starts_with_real_secrets(production_env: pytest.MonkeyPatch) -> None:
+    for name, value in GOOD.items():
+        production_env.setenv(name, value)
+    app = create_app()
+    assert app.config["SECRET_KEY"] == GOOD["SECRET_KEY"]
+
+
+def test_debug_runs_with_development_secrets(production_env: pytest.MonkeyPatch) -> None:
+    production_env.setenv("FLASK_DEBUG", "1")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == DEV_SECRET_KEY
+
+
+def test_wsgi_module_refuses_too(production_env: pytest.MonkeyPatch) -> None:
+    import importlib
+    import sys
+
+    sys.modules.pop("wsgi", None)
+    with pytest.raises(ConfigError):
+        importlib.import_module("wsgi")
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u:p@db.example:5432/hold", "postgresql+psycopg://u:p@db.example:5432/hold"),
+        ("postgresql://u@localhost/hold", "postgresql+psycopg://u@localhost/hold"),
+        ("postgresql+psycopg://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_urls_are_normalised(given: str, expected: str) -> None:
+    assert normalize_database_url(given) == expected
+
+
+def test_heroku_url_reaches_the_engine(tmp_path: Path) -> None:
+    app = create_app({"TESTING": True, "DATABASE_URL": "postgres://someone@127.0.0.1:1/none"})
+    assert app.extensions["holdline.db"].engine.url.drivername == "postgresql+psycopg"
+
+
+def test_an_unknown_time_zone_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="HOTLINE_TIMEZONE"):
+        create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "HOTLINE_TIMEZONE": "Mars/Base"})
+
+
+def test_default_database_is_a_sqlite_file_under_instance(production_env: pytest.MonkeyPatch) -> None:
+    production_env.delenv("DATABASE_URL")
+    production_env.setenv("FLASK_DEBUG", "1")
+    app = create_app()
+    assert app.config["DATABASE_URL"].startswith("sqlite:///")
+    assert app.config["DATABASE_URL"].endswith("instance/holdline.sqlite3")
