@@ -69,6 +69,7 @@ class Hotline:
             if store.inbound_status(session, message_id) != "received":
                 return store.replies_to(session, message_id)
             data, last_seen = store.load_conversation(session, contact)
+            context = self.context() | {"ref": store.unused_ref(session)}
             outcome = runner.handle(
                 self.flows,
                 State.from_dict(data),
@@ -80,17 +81,33 @@ class Hotline:
                     opted_out=contact.opted_out,
                     carrier_keyword=CARRIER_KEYWORDS.get((inbound.opt_out_type or "").upper()),
                     timezone=self.settings["HOTLINE_TIMEZONE"],
+                    media=tuple({"url": url, "content_type": kind} for url, kind in inbound.media),
+                    sender=inbound.address.removeprefix("whatsapp:"),
+                    prefill={"from_state": inbound.from_state} if inbound.from_state else {},
+                    reports=store.report_infos(session, contact),
                 ),
                 translate=self.catalogs.translator(contact.locale),
-                context=self.context(),
+                context=context,
                 policy=self.policy,
             )
+            erased = False
             for event in outcome.events:
                 if event.name == "opted_out":
                     store.set_opted_out(contact, True, now)
                 elif event.name == "opted_in":
                     store.set_opted_out(contact, False, now)
+                elif event.name == "submit_report":
+                    report = store.create_report(
+                        session, contact, event.data["answers"], ref=context["ref"], locale=contact.locale, now=now
+                    )
+                    log.info("report %s submitted (urgency %s)", report.ref, report.urgency)
+                elif event.name == "erase":
+                    kept = store.erase_contact_data(session, contact)
+                    log.info("contact %s erased their data; %d report(s) kept", contact.id, len(kept))
+                    erased = True
             session.add(contact)
+            if erased:  # nothing of this conversation is stored again, not even this text
+                return outcome.replies
             store.save_conversation(session, contact, outcome.state.to_dict(), now)
             store.record_replies(session, contact, message_id, outcome.replies)
             store.set_inbound_status(session, message_id, "handled")

@@ -73,3 +73,49 @@ class Message(SQLModel, table=True):
     status: str = Field(max_length=16)
     reply_to_id: int | None = Field(default=None, foreign_key="message.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+class Report(SQLModel, table=True):
+    """A family's report of someone held past release. Triage columns are plain and indexed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(max_length=12, unique=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    report_type: str = Field(default="jail_hold", max_length=32)
+    status: str = Field(default="new", max_length=24, index=True)
+    urgency: str = Field(default="normal", max_length=12, index=True)  # critical | high | normal
+    urgency_score: int = Field(default=0, index=True)
+    urgency_reasons: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    locale: str = Field(default="en", max_length=16)
+    channel: str = Field(default="sms", max_length=16)
+    submitted_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    # the detained person (personal: read and written through bot/store.py)
+    detained_name: str = Field(default="", sa_column=Column(Text, nullable=False))
+    name_key: str = Field(default="", max_length=200, index=True)  # normalised name, for linking reports
+    detained_dob: str | None = Field(default=None, max_length=10)
+    citizenship: str = Field(default="unknown", max_length=24)
+    a_number: str | None = Field(default=None, max_length=9)
+    # where and when
+    facility: str = Field(default="", max_length=300)
+    city_or_county: str = Field(default="", max_length=200)
+    state: str | None = Field(default=None, max_length=2, index=True)
+    arrested_on: str | None = Field(default=None, max_length=10)
+    release_due_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    release_due_approximate: bool = Field(default=False)
+    release_reason: str | None = Field(default=None, max_length=32)
+    still_held: str = Field(default="unknown", max_length=8)  # yes | no | unknown
+    ice_mentioned: str = Field(default="unknown", max_length=8)
+    ice_took_custody: str = Field(default="unknown", max_length=8)
+    # the reporter (personal)
+    reporter_name: str = Field(default="", sa_column=Column(Text, nullable=False))
+    reporter_relationship: str = Field(default="", max_length=200)
+    callback_number: str | None = Field(default=None, max_length=20)
+    consent_to_contact: bool = Field(default=False)
+    media: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class ReportLink(SQLModel, table=True):
+    """Two reports about the same person (e.g. from two relatives); stored once in each direction."""
+
+    report_id: int = Field(foreign_key="report.id", primary_key=True)
+    related_id: int = Field(foreign_key="report.id", primary_key=True)

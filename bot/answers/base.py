@@ -15,6 +15,8 @@ class Parsed:
     value: Any = None
     hint: str | None = None  # a system message key, when a more specific hint than the node's fits
     notice: str | None = None  # a system message key to send along with an accepted answer
+    confirm: str | None = None  # a system message key that reads the answer back before it is kept
+    display: str | None = None  # how the answer reads back to the texter, when not plain str(value)
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,8 @@ class ParseContext:
     now: datetime | None = None
     timezone: str = "America/Chicago"
     options: dict[str, Any] = field(default_factory=dict)
+    media: tuple[dict[str, str], ...] = ()  # photos sent with this text: {"url", "content_type"}
+    sender: str = ""  # the texter's own number in E.164, for "same number" answers
 
 
 def fail(hint: str | None = None) -> Parsed:

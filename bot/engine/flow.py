@@ -14,6 +14,7 @@ class Choice:
 
     value: str
     words: str
+    label: str | None = None  # how the choice reads back in a summary ("U.S. citizen")
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,16 @@ class Ask:
     choices: tuple[Choice, ...] = ()
     optional: bool = False
     options: dict[str, object] = field(default_factory=dict)
+    prefill: str | None = None  # a known value (e.g. Twilio's FromState) offered for confirmation
+    confirm: str | None = None  # the question that offers the prefilled value: "Is the jail in {prefill}?"
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One numbered line of a summary: what it shows and the questions that change it."""
+
+    show: str
+    edit: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -39,10 +50,11 @@ class Node:
     cases: dict[str, str] = field(default_factory=dict)
     event: str | None = None
     note: str | None = None
+    review: tuple[ReviewItem, ...] = ()
 
     def targets(self) -> list[str]:
         """Every target this node can route to."""
-        found = list(self.cases.values())
+        found = list(self.cases.values()) + [name for item in self.review for name in item.edit]
         if self.next:
             found.append(self.next)
         return found

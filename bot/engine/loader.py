@@ -9,13 +9,21 @@ from typing import Any
 
 import yaml
 
-from bot.engine.flow import END, FLOW_PREFIX, Ask, Choice, Flow, FlowSet, Node, Wordlist, split_target
+from bot.engine.flow import END, FLOW_PREFIX, Ask, Choice, Flow, FlowSet, Node, ReviewItem, Wordlist, split_target
 
 SYSTEM_FILE = "system.yaml"
 KEYWORDS_FILE = "keywords.yaml"
-NODE_KEYS = {"say", "ask", "next", "cases", "event", "note"}
-ASK_KEYS = {"parser", "save", "hint", "choices", "optional", "options"}
-REQUIRED_KEYWORDS = ("stop", "start", "help", "menu", "exit", "back", "skip")
+NODE_KEYS = {"say", "ask", "next", "cases", "event", "note", "review"}
+ASK_KEYS = {"parser", "save", "hint", "choices", "optional", "options", "prefill", "confirm"}
+REQUIRED_KEYWORDS = ("stop", "start", "help", "menu", "exit", "back", "skip", "status", "delete")
+REQUIRED_MESSAGES = (
+    "welcome", "help", "stopped", "started", "apology", "resume", "way_out", "no_back", "cannot_skip", "text_cut",
+    "not_given", "label_yes", "label_no", "label_unknown", "status_none", "status_unknown", "status_new",
+    "status_in_review", "status_lawyer_contacted", "status_escalated", "status_closed", "delete_confirm",
+    "delete_kept", "erased", "erased_kept",
+)  # fmt: skip
+# Placeholders the engine fills itself, besides configuration and saved answers.
+MESSAGE_PLACEHOLDERS = {"flow_title", "prefill", "answer", "review", "ref", "refs", "kept_refs", "count"}
 REQUIRED_ANSWER_WORDS = ("yes", "no", "dont_know", "continue", "start_over")
 
 
@@ -50,7 +58,7 @@ def _ask(raw: Any, where: str) -> Ask:
     choices_raw = raw.get("choices") or {}
     if not isinstance(choices_raw, dict):
         raise FlowError(f"{where}.ask.choices: expected value: words")
-    choices = tuple(Choice(value=str(v), words=str(w)) for v, w in choices_raw.items())
+    choices = tuple(_choice(str(v), w, where) for v, w in choices_raw.items())
     return Ask(
         parser=str(raw.get("parser", "")),
         save=raw.get("save"),
@@ -58,7 +66,29 @@ def _ask(raw: Any, where: str) -> Ask:
         choices=choices,
         optional=bool(raw.get("optional", False)),
         options=dict(raw.get("options") or {}),
+        prefill=raw.get("prefill"),
+        confirm=_text(raw.get("confirm"), f"{where}.confirm"),
     )
+
+
+def _choice(value: str, raw: Any, where: str) -> Choice:
+    if isinstance(raw, dict):
+        return Choice(value=value, words=str(raw.get("words", "")), label=_text(raw.get("label"), f"{where}.label"))
+    return Choice(value=value, words=str(raw))
+
+
+def _review(raw: Any, where: str) -> tuple[ReviewItem, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise FlowError(f"{where}.review: expected a list of items with show and edit")
+    items = []
+    for item in raw:
+        if not isinstance(item, dict) or "show" not in item or "edit" not in item:
+            raise FlowError(f"{where}.review: each item needs show and edit")
+        edit = item["edit"] if isinstance(item["edit"], list) else [item["edit"]]
+        items.append(ReviewItem(show=str(item["show"]).strip(), edit=tuple(str(e) for e in edit)))
+    return tuple(items)
 
 
 def _node(name: str, raw: Any, where: str) -> Node:
@@ -78,6 +108,7 @@ def _node(name: str, raw: Any, where: str) -> Node:
         cases={str(k): str(v) for k, v in cases.items()},
         event=raw.get("event"),
         note=_text(raw.get("note"), f"{where}.note"),
+        review=_review(raw.get("review"), where),
     )
 
 
@@ -161,8 +192,14 @@ def iter_texts(flows: FlowSet) -> Iterable[tuple[str, str, str | None]]:
                 yield f"{base}.say", node.say, node.note
             if node.ask and node.ask.hint:
                 yield f"{base}.hint", node.ask.hint, None
+            if node.ask and node.ask.confirm:
+                yield f"{base}.confirm", node.ask.confirm, "Offers a value we already know; YES keeps it."
             for choice in node.ask.choices if node.ask else ():
                 yield f"{base}.choice.{choice.value}", choice.words, "Comma-separated words that pick this option."
+                if choice.label:
+                    yield f"{base}.label.{choice.value}", choice.label, "How this choice reads back in a summary."
+            for number, item in enumerate(node.review, start=1):
+                yield f"{base}.review.{number}", item.show, "One line of the summary; keep the {placeholders}."
 
 
 def check_flows(flows: FlowSet, parsers: Iterable[str], context_keys: Iterable[str]) -> list[str]:
@@ -170,12 +207,15 @@ def check_flows(flows: FlowSet, parsers: Iterable[str], context_keys: Iterable[s
     problems: list[str] = []
     known_parsers = set(parsers)
     saved = {n.ask.save for f in flows.flows.values() for n in f.nodes.values() if n.ask and n.ask.save}
-    allowed = set(context_keys) | saved | {"flow_title"}
+    allowed = set(context_keys) | saved | MESSAGE_PLACEHOLDERS
     if flows.entry_flow not in flows.flows:
         problems.append(f"the entry flow {flows.entry_flow!r} is missing")
     for name in REQUIRED_KEYWORDS:
         if name not in flows.keywords:
             problems.append(f"keywords.yaml: keyword {name!r} is missing")
+    for name in REQUIRED_MESSAGES:
+        if name not in flows.messages:
+            problems.append(f"system.yaml: message {name!r} is missing")
     for name in REQUIRED_ANSWER_WORDS:
         if name not in flows.answer_words:
             problems.append(f"keywords.yaml: answer words {name!r} are missing")
@@ -197,8 +237,16 @@ def check_flows(flows: FlowSet, parsers: Iterable[str], context_keys: Iterable[s
                     values = {c.value for c in node.ask.choices} | {"yes", "no", "unknown", "skip"}
                     if node.ask.choices and case not in values:
                         problems.append(f"{where}: case {case!r} is not one of its choices")
+                if node.ask.prefill and not node.ask.confirm:
+                    problems.append(f"{where}: a prefilled question needs a confirm text")
+                if node.review and node.ask.parser != "review":
+                    problems.append(f"{where}: a review node must use the review parser")
             elif node.cases:
                 problems.append(f"{where}: cases need a question to choose between them")
+            for item in node.review:
+                for name in item.edit:
+                    if name not in flow.nodes or not flow.nodes[name].ask:
+                        problems.append(f"{where}: review edits {name!r}, which is not a question in {flow.name!r}")
             for target in node.targets():
                 problem = _check_target(flows, flow, target)
                 if problem:
@@ -215,11 +263,14 @@ def check_flows(flows: FlowSet, parsers: Iterable[str], context_keys: Iterable[s
 
 
 def _node_texts(flow: Flow, node: Node) -> list[tuple[str, str]]:
-    texts = []
+    base = f"{flow.name}.{node.name}"
+    texts = [(f"{base}.review.{n}", item.show) for n, item in enumerate(node.review, start=1)]
     if node.say:
-        texts.append((f"{flow.name}.{node.name}.say", node.say))
+        texts.append((f"{base}.say", node.say))
     if node.ask and node.ask.hint:
-        texts.append((f"{flow.name}.{node.name}.hint", node.ask.hint))
+        texts.append((f"{base}.hint", node.ask.hint))
+    if node.ask and node.ask.confirm:
+        texts.append((f"{base}.confirm", node.ask.confirm))
     return texts
 
 

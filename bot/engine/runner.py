@@ -5,27 +5,40 @@ No Flask and no database here: the webhook, the terminal chat and the tests all 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.answers import PARSERS, ParseContext, Parser
+from bot.answers import PARSERS, ParseContext, Parsed, Parser
 from bot.answers.choice import parse_choice
+from bot.answers.display import DISPLAYS
 from bot.engine.flow import END, FlowSet, Node, split_target
 from bot.engine.keywords import match_keyword
 from bot.engine.state import State
-from bot.engine.text import split_words
+from bot.engine.text import normalize, split_words
 
 # Translate(context, English source) -> text in the texter's language.
 Translate = Callable[[str, str], str]
 MISSES_BEFORE_WAY_OUT = 3
 MAX_NODES_PER_TURN = 25
+REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, no 1/I: codes are read aloud
+_REF = re.compile(rf"^r?\s*([{REF_ALPHABET.lower()}]{{4,6}})$")
 
 
 def english(_context: str, source: str) -> str:
     """The identity translation: English source text as written in flows/."""
     return source
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """What the engine may know of a report this same texter filed: for STATUS and DELETE."""
+
+    ref: str
+    status: str
+    acted: bool  # staff have started on it, so DELETE keeps it
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,10 @@ class Inputs:
     opted_out: bool = False
     carrier_keyword: str | None = None  # "stop" / "start" / "help" from Twilio's OptOutType
     timezone: str = "America/Chicago"
+    media: tuple[dict[str, str], ...] = ()
+    sender: str = ""  # E.164
+    prefill: dict[str, str] = field(default_factory=dict)  # e.g. {"from_state": "IL"}
+    reports: tuple[ReportInfo, ...] = ()  # this texter's own reports, oldest first
 
 
 @dataclass(frozen=True)
@@ -51,7 +68,7 @@ class Policy:
 
 @dataclass(frozen=True)
 class Event:
-    """Something the caller must act on: an opt-out, an opt-in, a completed flow…"""
+    """Something the caller must act on: an opt-out, an opt-in, a completed flow, an erasure…"""
 
     name: str
     data: dict[str, Any] = field(default_factory=dict)
@@ -80,6 +97,12 @@ def handle(
     turn = _Turn(flows, state.copy(), inputs, translate, dict(context or {}), policy, parsers)
     turn.run()
     return Outcome(replies=turn.replies, state=turn.state, events=turn.events)
+
+
+def normalize_ref(text: str) -> str | None:
+    """Read a reference code as typed ('r-7k3m', 'R7K3M', '7k3m') as 'R-7K3M'; None if it is not one."""
+    found = _REF.match(normalize(text).replace(" ", "") if text else "")
+    return f"R-{found.group(1).upper()}" if found else None
 
 
 class _SafeFormat(dict):
@@ -120,14 +143,21 @@ class _Turn:
                 found.append(phrase)
         return found
 
+    def answer_words(self, name: str) -> list[str]:
+        return self.words(f"answer.{name}", self.flows.answer_words[name].words)
+
     def render(self, context: str, source: str, **extra: str) -> str:
         values = _SafeFormat(self.context)
-        values.update({k: "" if v is None else str(v) for k, v in self.state.answers.items()})
+        values.update({k: str(v) for k, v in self.state.answers.items() if v is not None})
+        values.update(self.state.shown)
         values.update(extra)
         return self.translate(context, source).format_map(values)
 
     def say_system(self, key: str, **extra: str) -> None:
-        self.replies.append(self.render(f"system.{key}", self.flows.messages[key], **extra))
+        self.replies.append(self.system(key, **extra))
+
+    def system(self, key: str, **extra: str) -> str:
+        return self.render(f"system.{key}", self.flows.messages[key], **extra)
 
     def flow_title(self, flow_name: str) -> str:
         return self.translate(f"{flow_name}.title", self.flows.flows[flow_name].title)
@@ -152,8 +182,16 @@ class _Turn:
         if inputs.last_seen and inputs.now - inputs.last_seen > self.policy.expire_after:
             self.state = st = State(turns=st.turns)
             self.events.append(Event("expired"))
+        status_ref = self.status_request(keywords.get("status", []))
+        if status_ref is not None:
+            self.answer_status(status_ref)
+            return
         if keyword == "help":
             self.say_system("help")
+            return
+        if keyword == "delete":
+            st.pending, st.pending_value = "delete", None
+            self.say_system("delete_confirm")
             return
         if keyword in ("start", "menu", "exit"):
             self.leave_flow()
@@ -161,6 +199,9 @@ class _Turn:
             return
         if st.pending == "resume":
             self.answer_resume()
+            return
+        if st.pending == "delete":
+            self.answer_delete()
             return
         if not st.waiting:
             self.start_or_pick(keyword)
@@ -177,6 +218,8 @@ class _Turn:
             self.go_back()
         elif keyword == "skip":
             self.skip()
+        elif st.pending == "confirm":
+            self.answer_confirm()
         else:
             self.answer(inputs.text)
 
@@ -186,45 +229,54 @@ class _Turn:
             self.state.started = True
             self.say_system("welcome")
         entry = self.flows.flows[self.flows.entry_flow]
-        self.state.flow, self.state.node = entry.name, entry.start
-        self.state.answers, self.state.stack, self.state.misses = {}, [], 0
+        self.reset_flow(entry.name)
+        self.state.node = entry.start
         node = entry.nodes[entry.start]
-        if keyword is None and node.ask:
-            parsed = self.parse(entry.name, node, self.inputs.text)
-            if parsed is not None:
-                self.accept(entry.name, node, parsed)
+        if keyword is None and node.ask and self.inputs.text.strip():
+            parsed = self.parsers[node.ask.parser](self.inputs.text, self.parse_context(entry.name, node))
+            if parsed.ok:
+                self.accept(node, parsed)
                 return
         self.visit(entry.start)
 
     # --- moving between nodes ------------------------------------------------------------------
+
+    def reset_flow(self, flow_name: str | None) -> None:
+        st = self.state
+        st.flow, st.node, st.answers, st.shown, st.stack, st.misses = flow_name, None, {}, {}, [], 0
+        st.pending, st.pending_value, st.edit_queue, st.return_to = None, None, [], None
 
     def enter_flow(self, flow_name: str) -> None:
         st = self.state
         if st.parked and st.parked.get("flow") == flow_name:
             self.offer_resume(flow_name)
             return
-        flow = self.flows.flows[flow_name]
-        st.flow, st.node, st.answers, st.stack, st.misses, st.pending = flow_name, None, {}, [], 0, None
-        self.visit(flow.start)
+        self.reset_flow(flow_name)
+        self.visit(self.flows.flows[flow_name].start)
+
+    def park(self) -> None:
+        st = self.state
+        st.parked = {"flow": st.flow, "node": st.node, "answers": st.answers, "shown": st.shown, "stack": st.stack}
 
     def leave_flow(self) -> None:
         """Leave the current flow; a resumable one with answers is parked so it can be picked up later."""
         st = self.state
         if st.flow and self.flows.flows[st.flow].resumable and st.answers:
-            st.parked = {"flow": st.flow, "node": st.node, "answers": st.answers, "stack": st.stack}
-        st.flow, st.node, st.answers, st.stack, st.misses, st.pending = None, None, {}, [], 0, None
-
-    def end_flow(self) -> None:
-        st = self.state
-        st.flow, st.node, st.answers, st.stack, st.misses = None, None, {}, [], 0
+            self.park()
+        self.reset_flow(None)
 
     def go(self, target: str | None) -> None:
+        st = self.state
+        if st.return_to:  # editing from a summary: re-ask the item's questions, then show it again
+            target = st.edit_queue.pop(0) if st.edit_queue else st.return_to
+            if not st.edit_queue and target == st.return_to:
+                st.return_to = None
         if target is None or target == END:
-            self.end_flow()
+            self.reset_flow(None)
             return
-        flow_name, node_name = split_target(target, self.state.flow or self.flows.entry_flow)
+        flow_name, node_name = split_target(target, st.flow or self.flows.entry_flow)
         if node_name is None:
-            self.end_flow()
+            self.reset_flow(None)
             self.enter_flow(flow_name)
         else:
             self.visit(node_name)
@@ -234,31 +286,52 @@ class _Turn:
         for _ in range(MAX_NODES_PER_TURN):
             flow = self.flows.flows[self.state.flow]
             node = flow.nodes[node_name]
-            if node.say:
-                self.replies.append(self.render(f"{flow.name}.{node.name}.say", node.say))
             if node.event:
                 self.events.append(Event(node.event, {"flow": flow.name, "answers": dict(self.state.answers)}))
             if node.ask:
                 self.state.node = node.name
+                self.prompt(node)
                 return
+            if node.say:
+                self.replies.append(self.render(f"{flow.name}.{node.name}.say", node.say))
             if node.next is None or node.next == END:
-                self.end_flow()
+                self.reset_flow(None)
                 return
             flow_name, next_node = split_target(node.next, flow.name)
             if next_node is None:
-                self.end_flow()
+                self.reset_flow(None)
                 self.enter_flow(flow_name)
                 return
             node_name = next_node
         raise RuntimeError("flow loops without asking anything")
 
+    def prompt(self, node: Node) -> None:
+        """Ask a node's question: offer a known value for a YES, show a summary, or just ask."""
+        assert node.ask is not None
+        st, base = self.state, f"{self.state.flow}.{node.name}"
+        known = self.inputs.prefill.get(node.ask.prefill or "")
+        if known and node.ask.confirm and node.ask.save not in st.answers:
+            parsed = self.parsers[node.ask.parser](known, self.parse_context(st.flow, node))
+            if parsed.ok:
+                shown = self.display(node, parsed)
+                st.pending, st.pending_value = "confirm", {"value": parsed.value, "shown": shown}
+                self.replies.append(self.render(f"{base}.confirm", node.ask.confirm, prefill=shown))
+                return
+        if node.review:
+            lines = [
+                f"{n} {self.render(f'{base}.review.{n}', item.show)}" for n, item in enumerate(node.review, start=1)
+            ]
+            self.replies.append(self.render(f"{base}.say", node.say or "", review="\n".join(lines)))
+            return
+        if node.say:
+            self.replies.append(self.render(f"{base}.say", node.say))
+
     def current(self) -> Node:
         return self.flows.flows[self.state.flow].nodes[self.state.node]
 
     def reask(self) -> None:
-        node = self.current()
-        if node.say:
-            self.replies.append(self.render(f"{self.state.flow}.{node.name}.say", node.say))
+        self.state.pending, self.state.pending_value = None, None
+        self.prompt(self.current())
 
     # --- answers -------------------------------------------------------------------------------
 
@@ -266,20 +339,35 @@ class _Turn:
         ask = node.ask
         assert ask is not None
         choices = {c.value: self.words(f"{flow_name}.{node.name}.choice.{c.value}", c.words) for c in ask.choices}
-        words = {name: self.words(f"answer.{name}", w.words) for name, w in self.flows.answer_words.items()}
+        if node.review:
+            choices = {f"edit:{n}": [str(n)] for n in range(1, len(node.review) + 1)}
         return ParseContext(
             choices=choices,
-            words=words,
+            words={name: self.answer_words(name) for name in self.flows.answer_words},
             locale=self.inputs.locale,
             now=self.inputs.now,
             timezone=self.inputs.timezone,
             options=ask.options,
+            media=self.inputs.media,
+            sender=self.inputs.sender,
         )
 
-    def parse(self, flow_name: str, node: Node, text: str) -> Any:
+    def display(self, node: Node, parsed: Parsed) -> str:
+        """How an accepted answer reads back to the texter, in their language."""
         assert node.ask is not None
-        parsed = self.parsers[node.ask.parser](text, self.parse_context(flow_name, node))
-        return parsed if parsed.ok else None
+        if parsed.display is not None:
+            return parsed.display
+        value = parsed.value
+        if value is None:
+            return self.system("not_given")
+        for choice in node.ask.choices:
+            if choice.value == value:
+                source = choice.label or split_words(choice.words)[-1]
+                return self.translate(f"{self.state.flow}.{node.name}.label.{choice.value}", source)
+        if node.ask.parser == "yes_no" and value in ("yes", "no", "unknown"):
+            return self.system(f"label_{value}")
+        shown = DISPLAYS.get(node.ask.parser)
+        return shown(value, self.inputs.locale, self.inputs.timezone) if shown else str(value)
 
     def answer(self, text: str) -> None:
         st = self.state
@@ -287,28 +375,72 @@ class _Turn:
         assert node.ask is not None
         parsed = self.parsers[node.ask.parser](text, self.parse_context(st.flow, node))
         if not parsed.ok:
-            st.misses += 1
-            if parsed.hint:
-                self.say_system(parsed.hint)
-            else:
-                self.replies.append(self.render(f"{st.flow}.{node.name}.hint", node.ask.hint or ""))
-            if st.misses >= MISSES_BEFORE_WAY_OUT:
-                st.misses = 0
-                self.say_system("way_out")
-            self.reask()
+            self.missed(node, parsed)
             return
-        self.accept(st.flow, node, parsed)
+        if node.review:
+            self.answer_review(node, parsed)
+            return
+        if parsed.confirm:
+            shown = self.display(node, parsed)
+            st.pending, st.pending_value = "confirm", {"value": parsed.value, "shown": shown}
+            self.say_system(parsed.confirm, answer=shown)
+            return
+        self.accept(node, parsed)
 
-    def accept(self, flow_name: str, node: Node, parsed: Any) -> None:
+    def missed(self, node: Node, parsed: Parsed) -> None:
+        st = self.state
+        assert node.ask is not None
+        st.misses += 1
+        if parsed.hint:
+            self.say_system(parsed.hint)
+        else:
+            self.replies.append(self.render(f"{st.flow}.{node.name}.hint", node.ask.hint or ""))
+        if st.misses >= MISSES_BEFORE_WAY_OUT:
+            st.misses = 0
+            self.say_system("way_out")
+        self.reask()
+
+    def accept(self, node: Node, parsed: Parsed, shown: str | None = None) -> None:
         st = self.state
         assert node.ask is not None
         if parsed.notice:
             self.say_system(parsed.notice)
         if node.ask.save:
             st.answers[node.ask.save] = parsed.value
+            st.shown[node.ask.save] = shown if shown is not None else self.display(node, parsed)
         st.stack.append(node.name)
-        st.misses = 0
+        st.misses, st.pending, st.pending_value = 0, None, None
         self.go(node.cases.get(str(parsed.value), node.next))
+
+    def answer_confirm(self) -> None:
+        """After reading an answer back: YES keeps it, NO asks again, anything else is a new answer."""
+        st, node = self.state, self.current()
+        pending = st.pending_value or {}
+        said = normalize(self.inputs.text)
+        if said in self.answer_words("yes"):
+            self.accept(node, Parsed(ok=True, value=pending.get("value")), shown=pending.get("shown"))
+        elif said in self.answer_words("no"):
+            st.pending, st.pending_value = None, None
+            assert node.ask is not None
+            if node.ask.prefill:  # they said the known value is wrong: ask the plain question
+                self.replies.append(self.render(f"{st.flow}.{node.name}.say", node.say or ""))
+            else:
+                self.reask()
+        else:
+            st.pending, st.pending_value = None, None
+            self.answer(self.inputs.text)
+
+    def answer_review(self, node: Node, parsed: Parsed) -> None:
+        """On a summary: YES goes on (submits); an item's number re-asks that item's questions."""
+        st = self.state
+        if str(parsed.value).startswith("edit:"):
+            item = node.review[int(str(parsed.value).split(":", 1)[1]) - 1]
+            st.return_to, st.edit_queue = node.name, list(item.edit[1:])
+            st.misses = 0
+            self.visit(item.edit[0])
+            return
+        st.misses = 0
+        self.go(node.next)
 
     def skip(self) -> None:
         st = self.state
@@ -318,14 +450,11 @@ class _Turn:
             self.say_system("cannot_skip")
             self.reask()
             return
-        if node.ask.save:
-            st.answers[node.ask.save] = None
-        st.stack.append(node.name)
-        st.misses = 0
-        self.go(node.cases.get("skip", node.next))
+        self.accept(node, Parsed(ok=True, value=None))
 
     def go_back(self) -> None:
         st = self.state
+        st.pending, st.pending_value = None, None
         if not st.stack:
             self.say_system("no_back")
             self.reask()
@@ -339,19 +468,17 @@ class _Turn:
     def offer_resume(self, flow_name: str) -> None:
         st = self.state
         if st.flow == flow_name and st.waiting and not st.parked:
-            st.parked = {"flow": st.flow, "node": st.node, "answers": st.answers, "stack": st.stack}
-        st.flow, st.node, st.answers, st.stack, st.misses = None, None, {}, [], 0
-        st.pending = "resume"
+            self.park()
+        parked = st.parked
+        self.reset_flow(None)
+        st.parked, st.pending = parked, "resume"
         self.say_system("resume", flow_title=self.flow_title(flow_name))
 
     def answer_resume(self) -> None:
         st = self.state
         parked = st.parked or {}
         flow_name = parked.get("flow")
-        words = {
-            name: self.words(f"answer.{name}", self.flows.answer_words[name].words)
-            for name in ("continue", "start_over")
-        }
+        words = {name: self.answer_words(name) for name in ("continue", "start_over")}
         parsed = parse_choice(self.inputs.text, ParseContext(choices=words))
         if not flow_name or flow_name not in self.flows.flows:
             st.pending, st.parked = None, None
@@ -362,8 +489,51 @@ class _Turn:
             return
         st.pending, st.parked = None, None
         if parsed.value == "continue" and parked.get("node") in self.flows.flows[flow_name].nodes:
-            st.flow, st.node = flow_name, parked["node"]
-            st.answers, st.stack, st.misses = dict(parked.get("answers") or {}), list(parked.get("stack") or []), 0
+            self.reset_flow(flow_name)
+            st.node = parked["node"]
+            st.answers, st.shown = dict(parked.get("answers") or {}), dict(parked.get("shown") or {})
+            st.stack = list(parked.get("stack") or [])
             self.reask()
         else:
             self.enter_flow(flow_name)
+
+    # --- reports: STATUS and DELETE ----------------------------------------------------------
+
+    def status_request(self, status_words: list[str]) -> str | None:
+        """Return '' for a bare STATUS, the typed code for 'STATUS R-7K3M', None when it is not STATUS."""
+        said = normalize(self.inputs.text)
+        for word in sorted(status_words, key=len, reverse=True):
+            if said == word:
+                return ""
+            if said.startswith(word + " "):
+                rest = said[len(word) + 1 :]
+                return normalize_ref(rest) or rest.upper()
+        return None
+
+    def answer_status(self, ref: str) -> None:
+        """Tell the status of one of this number's own reports; any other code learns nothing."""
+        reports = self.inputs.reports
+        if not reports:
+            self.say_system("status_none")
+            return
+        found = reports[-1] if ref == "" else next((r for r in reports if r.ref == ref), None)
+        if found is None:
+            self.say_system("status_unknown", ref=ref[:12])
+            return
+        self.say_system(f"status_{found.status}", ref=found.ref)
+
+    def answer_delete(self) -> None:
+        st = self.state
+        st.pending = None
+        if normalize(self.inputs.text) not in self.answer_words("yes"):
+            self.say_system("delete_kept")
+            if st.waiting:
+                self.reask()
+            return
+        kept = [r.ref for r in self.inputs.reports if r.acted]
+        self.events.append(Event("erase", {"kept": kept}))
+        self.state = State(started=True, turns=st.turns)
+        if kept:
+            self.say_system("erased_kept", kept_refs=", ".join(kept))
+        else:
+            self.say_system("erased")

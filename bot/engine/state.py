@@ -13,9 +13,13 @@ class State:
     flow: str | None = None
     node: str | None = None
     answers: dict[str, Any] = field(default_factory=dict)
+    shown: dict[str, str] = field(default_factory=dict)  # answers as they read back to the texter
     stack: list[str] = field(default_factory=list)  # questions answered in this flow, for BACK
     misses: int = 0  # answers in a row that did not parse
-    pending: str | None = None  # "resume" while we wait for continue / start over
+    pending: str | None = None  # "resume", "confirm" or "delete" while we wait for that answer
+    pending_value: dict[str, Any] | None = None  # the value waiting for a YES ("confirm")
+    edit_queue: list[str] = field(default_factory=list)  # questions left to re-ask from a summary
+    return_to: str | None = None  # the summary node to come back to after editing
     parked: dict[str, Any] | None = None  # a flow left mid-way, kept for resuming
     started: bool = False  # the welcome has been sent
     turns: int = 0  # texts handled in this conversation

@@ -1,0 +1,105 @@
+"""Turn a finished report conversation into a Report: fields, reference code, urgency, related reports."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from bot.engine.runner import REF_ALPHABET
+from bot.engine.text import normalize
+from bot.urgency import Assessment, Facts, assess
+
+REF_LENGTH = 4
+SAME_FACILITY_WINDOW = timedelta(days=5)
+NAME_MATCH = 90  # rapidfuzz token_sort_ratio: "Perez Juan" == "Juan Perez", "Juan Peres" close enough
+FACILITY_MATCH = 85
+STATUSES = ("new", "in_review", "lawyer_contacted", "escalated", "closed")
+CITIZENSHIP = ("us_citizen", "permanent_resident", "other", "unknown")
+RELEASE_REASONS = ("bail_posted", "charges_dropped", "sentence_finished", "judge_ordered", "other")
+
+
+def new_ref(length: int = REF_LENGTH) -> str:
+    """Return a random reference code like R-7K3M (no 0/O or 1/I, so it survives being read aloud)."""
+    return "R-" + "".join(secrets.choice(REF_ALPHABET) for _ in range(length))
+
+
+def name_key(name: str) -> str:
+    """Normalise a name for matching: case, accents and word order do not matter."""
+    return " ".join(sorted(normalize(name).split()))
+
+
+@dataclass(frozen=True)
+class ReportFields:
+    """The report's fields as read from the flow's answers (names match the export schema)."""
+
+    values: dict[str, Any]
+
+    @property
+    def facts(self) -> Facts:
+        return Facts(**{k: self.values.get(k) for k in Facts.__dataclass_fields__ if self.values.get(k) is not None})
+
+
+def fields_from_answers(answers: dict[str, Any]) -> ReportFields:
+    """Map the report flow's saved answers to report fields, with safe defaults for skipped ones."""
+    release = answers.get("release_due_at")
+    due, approximate = None, False
+    if isinstance(release, dict) and release.get("at"):
+        due = datetime.fromisoformat(release["at"])
+        approximate = bool(release.get("approximate") or release.get("date_only"))
+    media = answers.get("media") or []
+    values: dict[str, Any] = {
+        "report_type": answers.get("report_type") or "jail_hold",
+        "detained_name": answers.get("detained_name") or "",
+        "detained_dob": answers.get("detained_dob"),
+        "citizenship": answers.get("citizenship") if answers.get("citizenship") in CITIZENSHIP else "unknown",
+        "facility": answers.get("facility") or "",
+        "city_or_county": answers.get("city_or_county") or "",
+        "state": answers.get("state"),
+        "arrested_on": answers.get("arrested_on"),
+        "release_due_at": due,
+        "release_due_approximate": approximate,
+        "release_reason": answers.get("release_reason"),
+        "still_held": answers.get("still_held") or "unknown",
+        "ice_mentioned": answers.get("ice_mentioned") or "unknown",
+        "ice_took_custody": answers.get("ice_took_custody") or "unknown",
+        "a_number": answers.get("a_number"),
+        "reporter_name": answers.get("reporter_name") or "",
+        "reporter_relationship": answers.get("reporter_relationship") or "",
+        "callback_number": answers.get("callback_number"),
+        "consent_to_contact": answers.get("consent_to_contact") == "yes",
+        "media": list(media) if isinstance(media, list) else [],
+    }
+    return ReportFields(values)
+
+
+def urgency_of(fields: ReportFields, now: datetime) -> Assessment:
+    """Assess a report's urgency at `now`."""
+    return assess(fields.facts, now)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An earlier report that might be about the same person."""
+
+    id: int
+    name_key: str
+    detained_dob: str | None
+    facility: str
+    submitted_at: datetime
+
+
+def same_person(new: Candidate, other: Candidate) -> bool:
+    """Same name and date of birth, or same name and facility within a few days."""
+    if not new.name_key or not other.name_key:
+        return False
+    if fuzz.token_sort_ratio(new.name_key, other.name_key) < NAME_MATCH:
+        return False
+    if new.detained_dob and other.detained_dob:
+        return new.detained_dob == other.detained_dob
+    close_in_time = abs(new.submitted_at - other.submitted_at) <= SAME_FACILITY_WINDOW
+    same_place = fuzz.token_sort_ratio(normalize(new.facility), normalize(other.facility)) >= FACILITY_MATCH
+    return close_in_time and bool(new.facility) and same_place
