@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 import urllib.request
 
@@ -11,8 +12,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from bot.answers import PARSERS
+from bot.db import get_db
 from bot.engine.loader import check_flows, load_flows
+from bot.export import export_records, write_csv, write_jsonl
 from bot.hotline import Hotline
+from bot.reports import STATUSES
 from bot.sms.simulator import Simulator
 
 flows_cli = AppGroup("flows", help="Check the conversation content in flows/.")
@@ -80,7 +84,32 @@ def _wait_for(url: str, seconds: int) -> bool:
     return False
 
 
+reports_cli = AppGroup("reports", help="Work with submitted reports.")
+
+
+@reports_cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), help="A file to write (default: stdout).")
+@click.option("--status", type=click.Choice(STATUSES), help="Only reports with this status.")
+@click.option("--state", help="Only reports from this state (USPS code, e.g. IL).")
+def export_command(fmt: str, output: str | None, status: str | None, state: str | None) -> None:
+    """Export reports (schema: docs/export.md); the file holds personal data, keep it safe."""
+    db = get_db()
+    with db.transaction() as session:
+        records = export_records(session, current_app.config["HOTLINE_TIMEZONE"], status=status, state=state)
+        writer = write_csv if fmt == "csv" else write_jsonl
+        if output:
+            fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # personal data: owner only
+            with open(fd, "w", encoding="utf-8", newline="") as out:
+                count = writer(records, out)
+            click.echo(f"{count} reports written to {output}", err=True)
+        else:
+            writer(records, click.get_text_stream("stdout"))
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(flows_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(chat_command)
+    app.cli.add_command(__import__("bot.catalog").catalog.translate_cli)

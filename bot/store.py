@@ -5,6 +5,7 @@ Encrypting these columns at rest later should change this module only.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -168,7 +169,9 @@ def unused_ref(session: Session) -> str:
 def report_infos(session: Session, contact: Contact) -> tuple[ReportInfo, ...]:
     """Return ref and status of the reports this contact filed, oldest first (for STATUS and DELETE)."""
     rows = session.execute(
-        select(Report.ref, Report.status).where(Report.contact_id == contact.id).order_by(Report.submitted_at, Report.id)
+        select(Report.ref, Report.status)
+        .where(Report.contact_id == contact.id)
+        .order_by(Report.submitted_at, Report.id)
     ).all()
     return tuple(ReportInfo(ref=ref, status=status, acted=status != "new") for ref, status in rows)
 
@@ -238,3 +241,30 @@ def erase_contact_data(session: Session, contact: Contact) -> list[str]:
     session.execute(delete(Message).where(Message.contact_id == contact.id))
     kept = session.execute(select(Report.ref).where(Report.contact_id == contact.id)).scalars()
     return sorted(kept)
+
+
+def reports_for_export(
+    session: Session, *, status: str | None = None, state: str | None = None, batch: int = 500
+) -> Iterator[tuple[Report, list[str]]]:
+    """Yield (report, related refs) for the export, most urgent and oldest first, in batches."""
+    query = select(Report).order_by(Report.urgency_score.desc(), Report.submitted_at, Report.id)
+    if status:
+        query = query.where(Report.status == status)
+    if state:
+        query = query.where(Report.state == state.upper())
+    offset = 0
+    while True:
+        reports = list(session.execute(query.limit(batch).offset(offset)).scalars())
+        if not reports:
+            return
+        links: dict[int, list[str]] = {r.id: [] for r in reports if r.id is not None}
+        rows = session.execute(
+            select(ReportLink.report_id, Report.ref)
+            .join(Report, Report.id == ReportLink.related_id)
+            .where(ReportLink.report_id.in_(list(links)))
+        ).all()
+        for report_id, ref in rows:
+            links[report_id].append(ref)
+        for report in reports:
+            yield report, sorted(links.get(report.id or 0, []))
+        offset += batch

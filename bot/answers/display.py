@@ -11,6 +11,8 @@ import phonenumbers
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time
 
+from bot.answers.us_state import STATES
+
 SHORT_TEXT = 60
 
 
@@ -67,6 +69,14 @@ def show_text(value: Any, locale: str, timezone: str) -> str:
     return text if len(text) <= SHORT_TEXT else text[: SHORT_TEXT - 3].rstrip() + "..."
 
 
+def show_state(value: Any, locale: str, timezone: str) -> str:
+    """'IL' -> 'Illinois'."""
+    names = STATES.get(str(value))
+    if not names:
+        return str(value)
+    return " ".join(word if word in ("of", "and") else word.capitalize() for word in names[0].split())
+
+
 DISPLAYS: dict[str, Callable[[Any, str, str], str]] = {
     "date": show_date,
     "datetime": show_datetime,
@@ -75,4 +85,5 @@ DISPLAYS: dict[str, Callable[[Any, str, str], str]] = {
     "callback": show_phone,
     "a_number": show_a_number,
     "text": show_text,
+    "us_state": show_state,
 }

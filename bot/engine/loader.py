@@ -20,11 +20,11 @@ REQUIRED_MESSAGES = (
     "welcome", "help", "stopped", "started", "apology", "resume", "way_out", "no_back", "cannot_skip", "text_cut",
     "not_given", "label_yes", "label_no", "label_unknown", "status_none", "status_unknown", "status_new",
     "status_in_review", "status_lawyer_contacted", "status_escalated", "status_closed", "delete_confirm",
-    "delete_kept", "erased", "erased_kept",
+    "delete_kept", "erased", "erased_kept", "label_photos",
 )  # fmt: skip
 # Placeholders the engine fills itself, besides configuration and saved answers.
 MESSAGE_PLACEHOLDERS = {"flow_title", "prefill", "answer", "review", "ref", "refs", "kept_refs", "count"}
-REQUIRED_ANSWER_WORDS = ("yes", "no", "dont_know", "continue", "start_over")
+REQUIRED_ANSWER_WORDS = ("yes", "no", "dont_know", "same", "continue", "start_over")
 
 
 class FlowError(ValueError):

@@ -366,6 +366,8 @@ class _Turn:
                 return self.translate(f"{self.state.flow}.{node.name}.label.{choice.value}", source)
         if node.ask.parser == "yes_no" and value in ("yes", "no", "unknown"):
             return self.system(f"label_{value}")
+        if node.ask.parser == "media" and isinstance(value, list):
+            return self.system("label_photos", count=str(len(value)))
         shown = DISPLAYS.get(node.ask.parser)
         return shown(value, self.inputs.locale, self.inputs.timezone) if shown else str(value)
 

@@ -1,0 +1,128 @@
+"""Export reports as CSV or JSON Lines, in the schema documented in docs/export.md."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot import store
+from bot.models import Report
+
+EXPORT_FIELDS = (
+    "ref",
+    "report_type",
+    "status",
+    "urgency",
+    "urgency_score",
+    "urgency_reasons",
+    "locale",
+    "channel",
+    "submitted_at",
+    "detained_name",
+    "detained_dob",
+    "citizenship",
+    "facility",
+    "city_or_county",
+    "state",
+    "arrested_on",
+    "release_due_at",
+    "release_due_approximate",
+    "release_reason",
+    "still_held",
+    "ice_mentioned",
+    "ice_took_custody",
+    "a_number",
+    "reporter_name",
+    "reporter_relationship",
+    "callback_number",
+    "consent_to_contact",
+    "media_urls",
+    "related_refs",
+)
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_record(report: Report, related: list[str], timezone: str) -> dict[str, Any]:
+    """Return one report as a JSON-ready dict with the export's field names and types."""
+    due = report.release_due_at.astimezone(ZoneInfo(timezone)).isoformat() if report.release_due_at else None
+    return {
+        "ref": report.ref,
+        "report_type": report.report_type,
+        "status": report.status,
+        "urgency": report.urgency,
+        "urgency_score": report.urgency_score,
+        "urgency_reasons": [reason["code"] for reason in report.urgency_reasons],
+        "locale": report.locale,
+        "channel": report.channel,
+        "submitted_at": report.submitted_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "detained_name": report.detained_name,
+        "detained_dob": report.detained_dob,
+        "citizenship": report.citizenship,
+        "facility": report.facility,
+        "city_or_county": report.city_or_county,
+        "state": report.state,
+        "arrested_on": report.arrested_on,
+        "release_due_at": due,
+        "release_due_approximate": report.release_due_approximate,
+        "release_reason": report.release_reason,
+        "still_held": report.still_held,
+        "ice_mentioned": report.ice_mentioned,
+        "ice_took_custody": report.ice_took_custody,
+        "a_number": report.a_number,
+        "reporter_name": report.reporter_name,
+        "reporter_relationship": report.reporter_relationship,
+        "callback_number": report.callback_number,
+        "consent_to_contact": report.consent_to_contact,
+        "media_urls": [item["url"] for item in report.media],
+        "related_refs": related,
+    }
+
+
+def export_records(session: Session, timezone: str, **filters: Any) -> Iterator[dict[str, Any]]:
+    """Yield every matching report as an export record, most urgent first."""
+    for report, related in store.reports_for_export(session, **filters):
+        yield export_record(report, related, timezone)
+
+
+def safe_cell(value: Any) -> str:
+    """Render one CSV cell: lists joined with ';', booleans as true/false, formulas neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        value = ";".join(str(item) for item in value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    """Write records as CSV with a header row; return how many were written."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(EXPORT_FIELDS)
+    written = 0
+    for record in records:
+        writer.writerow([safe_cell(record[name]) for name in EXPORT_FIELDS])
+        written += 1
+    return written
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    """Write one JSON object per line; return how many were written."""
+    written = 0
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        written += 1
+    return written
+
+
+def exported_at() -> str:
+    """The export's own timestamp, for file names."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
