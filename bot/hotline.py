@@ -69,7 +69,6 @@ class Hotline:
             if store.inbound_status(session, message_id) != "received":
                 return store.replies_to(session, message_id)
             data, last_seen = store.load_conversation(session, contact)
-            context = self.context() | {"ref": store.unused_ref(session)}
             outcome = runner.handle(
                 self.flows,
                 State.from_dict(data),
@@ -87,19 +86,21 @@ class Hotline:
                     reports=store.report_infos(session, contact),
                 ),
                 translate=self.catalogs.translator(contact.locale),
-                context=context,
+                context=self.context(),
                 policy=self.policy,
             )
-            erased = False
+            erased, replies = False, outcome.replies
             for event in outcome.events:
                 if event.name == "opted_out":
                     store.set_opted_out(contact, True, now)
                 elif event.name == "opted_in":
                     store.set_opted_out(contact, False, now)
                 elif event.name == "submit_report":
+                    ref = store.unused_ref(session)
                     report = store.create_report(
-                        session, contact, event.data["answers"], ref=context["ref"], locale=contact.locale, now=now
+                        session, contact, event.data["answers"], ref=ref, locale=contact.locale, now=now
                     )
+                    replies = [reply.replace("{ref}", ref) for reply in replies]
                     log.info("report %s submitted (urgency %s)", report.ref, report.urgency)
                 elif event.name == "erase":
                     kept = store.erase_contact_data(session, contact)
@@ -107,12 +108,12 @@ class Hotline:
                     erased = True
             session.add(contact)
             if erased:  # nothing of this conversation is stored again, not even this text
-                return outcome.replies
+                return replies
             store.save_conversation(session, contact, outcome.state.to_dict(), now)
-            store.record_replies(session, contact, message_id, outcome.replies)
+            store.record_replies(session, contact, message_id, replies)
             store.set_inbound_status(session, message_id, "handled")
-            log.info("inbound message %s handled with %d replies", inbound.sid, len(outcome.replies))
-            return outcome.replies
+            log.info("inbound message %s handled with %d replies", inbound.sid, len(replies))
+            return replies
 
     def _apologise(self, contact_id: int, message_id: int) -> list[str]:
         """Mark the text failed (it stays stored for staff) and give the texter a short apology."""

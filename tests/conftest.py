@@ -146,3 +146,14 @@ def sqlite_app(sqlite_url: str) -> Iterator[Flask]:
     app = make_app(sqlite_url)
     yield app
     get_db(app).dispose()
+
+
+@pytest.fixture
+def predictable_refs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hand out reference codes R-AAA2, R-AAA3… in order, so transcripts can quote them."""
+    import itertools
+
+    from bot import store
+
+    codes = (f"R-AA{a}{b}" for a, b in itertools.product("ABCDEFGH", "23456789"))
+    monkeypatch.setattr(store, "new_ref", lambda length=4: next(codes))

@@ -14,9 +14,14 @@ import pytest
 import yaml
 from flask import Flask
 
+from sqlalchemy import select
+
+from bot import store
+from bot.export import export_record
+from bot.models import Message, Report
 from bot.sms.simulator import Simulator
 from tests.conftest import TEST_AUTH_TOKEN, Clock
-from tests.helpers import contact
+from tests.helpers import contact, count
 
 TRANSCRIPTS = sorted((Path(__file__).parent / "transcripts").glob("*.yaml"))
 
@@ -33,30 +38,69 @@ class _Dumper(yaml.SafeDumper):
 _Dumper.add_representer(str, _literal_str)
 
 
-def check_stored(app: Flask, sender: str, expected: dict[str, Any]) -> None:
-    """Compare stored contact fields (opted_out, locale…) with what the transcript says."""
-    found = contact(app.extensions["holdline.db"], sender)
+def check_stored(app: Flask, sender: str, expected: dict[str, Any], where: str) -> None:
+    """Compare what is stored (contact, latest report as exported, counts) with the transcript."""
+    db = app.extensions["holdline.db"]
+    found = contact(db, sender)
     for key, value in expected.get("contact", {}).items():
-        assert getattr(found, key) == value, f"stored contact.{key}"
+        assert getattr(found, key) == value, f"{where}: stored contact.{key}"
+    if "report" in expected:
+        record = latest_report_record(app, found.id)
+        for key, value in expected["report"].items():
+            assert record[key] == value, f"{where}: stored report.{key} is {record[key]!r}"
+    if "reports" in expected:
+        assert count(db, Report, Report.contact_id == found.id) == expected["reports"], f"{where}: report count"
+    if "messages" in expected:
+        assert count(db, Message, Message.contact_id == found.id) == expected["messages"], f"{where}: messages"
+
+
+def latest_report_record(app: Flask, contact_id: int) -> dict[str, Any]:
+    """The contact's latest report, as the export shows it."""
+    with app.extensions["holdline.db"].transaction() as session:
+        report = session.execute(
+            select(Report).where(Report.contact_id == contact_id).order_by(Report.id.desc())
+        ).scalars().first()
+        assert report is not None, "no report stored"
+        return export_record(report, store.related_refs(session, report.id), app.config["HOTLINE_TIMEZONE"])
+
+
+def staff_sets_status(app: Flask, ref: str, status: str) -> None:
+    """Do what staff will do from the dashboard: move a report along its workflow."""
+    with app.extensions["holdline.db"].transaction() as session:
+        report = session.execute(select(Report).where(Report.ref == ref)).scalar_one()
+        report.status = status
+        session.add(report)
 
 
 @pytest.mark.parametrize("path", TRANSCRIPTS, ids=[p.stem for p in TRANSCRIPTS])
-def test_transcript(path: Path, app: Flask, clock: Clock, request: pytest.FixtureRequest) -> None:
+def test_transcript(
+    path: Path, app: Flask, clock: Clock, predictable_refs: None, request: pytest.FixtureRequest
+) -> None:
     script = yaml.safe_load(path.read_text(encoding="utf-8"))
     update = request.config.getoption("--update-transcripts")
-    phone = Simulator(auth_token=TEST_AUTH_TOKEN, app=app, sender=script.get("from", "+13125550123"))
+    sender = script.get("from", "+13125550123")
+    extra = {"FromState": script["from_state"]} if script.get("from_state") else {}
     changed = False
     for number, step in enumerate(script["steps"], start=1):
+        where = f"{path.name} step {number}"
+        phone = Simulator(auth_token=TEST_AUTH_TOKEN, app=app, sender=step.get("from", sender), extra=extra)
         if "wait" in step:
             clock.advance(**step["wait"])
+        if "staff_sets_status" in step:
+            staff_sets_status(app, **step["staff_sets_status"])
         if "send" in step:
-            reply = phone.send(str(step["send"]))
-            assert reply.status == 200, f"step {number}: HTTP {reply.status}"
+            media = {}
+            for i, (url, kind) in enumerate(step.get("photos", [])):
+                media |= {f"MediaUrl{i}": url, f"MediaContentType{i}": kind, "NumMedia": str(i + 1)}
+            reply = phone.send(str(step["send"]), **media)
+            assert reply.status == 200, f"{where}: HTTP {reply.status}"
             if update and step.get("replies") != reply.texts:
                 step["replies"], changed = reply.texts, True
-            assert reply.texts == step.get("replies", []), f"{path.name} step {number}: {step['send']!r}"
+                first = [key for key in ("from", "send", "photos", "replies") if key in step]
+                script["steps"][number - 1] = {key: step[key] for key in first + [k for k in step if k not in first]}
+            assert reply.texts == step.get("replies", []), f"{where}: {step['send']!r}"
         if "stored" in step:
-            check_stored(app, phone.sender, step["stored"])
+            check_stored(app, phone.sender, step["stored"], where)
     if changed:
         path.write_text(yaml.dump(script, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100))
 

@@ -105,9 +105,13 @@ def normalize_ref(text: str) -> str | None:
     return f"R-{found.group(1).upper()}" if found else None
 
 
+# Placeholders the caller fills after the turn (a report's code exists only once it is stored).
+DEFERRED_PLACEHOLDERS = ("ref",)
+
+
 class _SafeFormat(dict):
     def __missing__(self, key: str) -> str:
-        return ""
+        return "{" + key + "}" if key in DEFERRED_PLACEHOLDERS else ""
 
 
 class _Turn:
