@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 import urllib.request
 
@@ -104,7 +105,7 @@ def export_command(fmt: str, output: str | None, status: str | None, state: str 
                 count = writer(records, out)
             click.echo(f"{count} reports written to {output}", err=True)
         else:
-            writer(records, click.get_text_stream("stdout"))
+            writer(records, sys.stdout)
 
 
 def init_app(app: Flask) -> None:

@@ -17,10 +17,12 @@ from bot.engine.state import State
 from bot.i18n import Catalogs
 from bot.logsafe import describe_exception
 from bot.models import utcnow
+from bot.sms.segments import split_to_budget
 from bot.store import Inbound
 
 log = logging.getLogger("holdline.hotline")
 
+SEGMENT_BUDGET = 3  # SMS segments one reply may cost
 CARRIER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
 
 
@@ -107,6 +109,7 @@ class Hotline:
                     log.info("contact %s erased their data; %d report(s) kept", contact.id, len(kept))
                     erased = True
             session.add(contact)
+            replies = [part for reply in replies for part in split_to_budget(reply, SEGMENT_BUDGET)]
             if erased:  # nothing of this conversation is stored again, not even this text
                 return replies
             store.save_conversation(session, contact, outcome.state.to_dict(), now)

@@ -13,7 +13,7 @@ from babel.dates import format_date, format_skeleton, format_time
 
 from bot.answers.us_state import STATES
 
-SHORT_TEXT = 60
+SHORT_TEXT = 20
 
 
 # CLDR has no date words for Haitian Creole; Haiti's French ones are what people read there.

@@ -51,3 +51,52 @@ def _split_count(text: str, per_part: int, cost: Callable[[str], int]) -> int:
             used = 0
         used += size
     return parts
+
+
+def split_to_budget(text: str, budget: int = 3) -> list[str]:
+    """Split a text that would cost more than `budget` segments into texts that each fit, at line breaks.
+
+    A safety net for summaries full of non-GSM names: several affordable texts beat one that
+    phones may refuse to join. A single line longer than the budget is cut between words.
+    """
+    if count_segments(text) <= budget:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for line in _pieces(text, budget):
+        candidate = f"{current}\n{line}" if current else line
+        if count_segments(candidate) <= budget:
+            current = candidate
+        else:
+            parts.append(current)
+            current = line
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _pieces(text: str, budget: int) -> list[str]:
+    """Lines, with any line that alone is over budget cut between words (and absurd words cut)."""
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        if count_segments(line) <= budget:
+            pieces.append(line)
+            continue
+        head = ""
+        for word in line.split(" "):
+            while count_segments(word) > budget:
+                if head:
+                    pieces.append(head)
+                    head = ""
+                cut = word[: UCS2_PART * budget]
+                pieces.append(cut)
+                word = word[len(cut) :]
+            trial = f"{head} {word}" if head else word
+            if count_segments(trial) <= budget:
+                head = trial
+            else:
+                pieces.append(head)
+                head = word
+        if head:
+            pieces.append(head)
+    return pieces

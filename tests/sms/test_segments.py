@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sms.segments import count_segments, is_gsm7
+from bot.sms.segments import count_segments, is_gsm7, split_to_budget
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,24 @@ def test_segments(text: str, segments: int) -> None:
 def test_curly_quotes_force_ucs2() -> None:
     assert is_gsm7('straight "quotes"')
     assert not is_gsm7("curly \u201cquotes\u201d")
+
+
+def test_a_text_within_budget_is_not_split() -> None:
+    assert split_to_budget("a\nb") == ["a\nb"]
+
+
+def test_an_over_budget_summary_is_split_at_line_breaks() -> None:
+    lines = [f"{n} Núñez Hernández Rodríguez de la Cruz, Cárcel del Condado" for n in range(1, 8)]
+    text = "\n".join(lines)
+    assert count_segments(text) > 3
+    parts = split_to_budget(text)
+    assert len(parts) == 3  # three 58-character lines fit in 201 UCS-2 characters
+    assert all(count_segments(part) <= 3 for part in parts)
+    assert "\n".join(parts) == text  # nothing lost, nothing added
+
+
+def test_one_huge_line_is_cut_between_words() -> None:
+    text = " ".join(["palabra"] * 200)
+    parts = split_to_budget(text)
+    assert all(count_segments(part) <= 3 for part in parts)
+    assert " ".join(parts) == text

@@ -1,0 +1,112 @@
+"""`flask reports export`: every field, typed as documented, safe in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from bot import store
+from bot.export import EXPORT_FIELDS, safe_cell
+
+NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+ANSWERS = {
+    "detained_name": "Zoë Ñúñez 李",
+    "detained_dob": "1990-03-04",
+    "citizenship": "us_citizen",
+    "facility": "=HYPERLINK(\"http://x\")",
+    "city_or_county": "@Chicago",
+    "state": "IL",
+    "arrested_on": "2026-11-20",
+    "release_due_at": {"at": "2026-11-26T15:00:00-06:00", "date_only": False, "approximate": False},
+    "release_reason": "bail_posted",
+    "still_held": "yes",
+    "ice_mentioned": "yes",
+    "ice_took_custody": "no",
+    "a_number": "012345678",
+    "media": [{"url": "https://api.twilio.com/m/ME1", "content_type": "image/jpeg"}],
+    "reporter_name": "-1+2",
+    "reporter_relationship": "hermana",
+    "callback_number": "+13125550100",
+    "consent_to_contact": "yes",
+}
+
+
+@pytest.fixture
+def filed(sqlite_app: Flask) -> list[str]:
+    db = sqlite_app.extensions["holdline.db"]
+    refs = []
+    with db.transaction() as session:
+        contact = store.upsert_contact(session, "+13125550100", "sms")
+        for name in ("Zoë Ñúñez 李", "ZOE NUNEZ 李"):
+            answers = ANSWERS | {"detained_name": name}
+            ref = store.unused_ref(session)
+            store.create_report(session, contact, answers, ref=ref, locale="es", now=NOW)
+            refs.append(ref)
+    return refs
+
+
+def run_export(app: Flask, *args: str) -> str:
+    result = app.test_cli_runner().invoke(args=["reports", "export", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_jsonl_has_every_field_with_its_type(sqlite_app: Flask, filed: list[str]) -> None:
+    lines = run_export(sqlite_app, "--format", "jsonl").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == 2
+    record = next(r for r in records if r["detained_name"] == "Zoë Ñúñez 李")  # non-ASCII round-trips
+    assert tuple(record) == EXPORT_FIELDS
+    assert record["ref"] in filed and record["status"] == "new"
+    assert record["urgency"] == "critical" and record["urgency_score"] == 44 + 40 + 20 + 10  # 18 h past
+    assert record["urgency_reasons"] == ["held_past_release", "us_citizen_held", "hold_forbidden_by_state_law",
+                                         "ice_mentioned"]
+    assert record["locale"] == "es" and record["channel"] == "sms"
+    assert record["submitted_at"] == "2026-11-27T15:00:00Z"
+    assert datetime.fromisoformat(record["release_due_at"]).utcoffset().total_seconds() == -6 * 3600
+    assert record["detained_dob"] == "1990-03-04" and record["arrested_on"] == "2026-11-20"
+    assert record["a_number"] == "012345678"
+    assert record["callback_number"] == "+13125550100"
+    assert record["consent_to_contact"] is True and record["release_due_approximate"] is False
+    assert record["still_held"] == "yes" and record["ice_took_custody"] == "no"
+    assert record["media_urls"] == ["https://api.twilio.com/m/ME1"]
+    other = next(r for r in records if r is not record)
+    assert record["related_refs"] == [other["ref"]]  # same person, same facility, same day
+
+
+def test_csv_neutralises_formulas_and_keeps_unicode(sqlite_app: Flask, filed: list[str], tmp_path: Path) -> None:
+    target = tmp_path / "reports.csv"
+    run_export(sqlite_app, "--format", "csv", "--output", str(target))
+    assert oct(os.stat(target).st_mode & 0o777) == "0o600"
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert len(rows) == 2 and tuple(rows[0]) == EXPORT_FIELDS
+    row = next(r for r in rows if r["detained_name"] == "Zoë Ñúñez 李")
+    assert row["facility"] == "'=HYPERLINK(\"http://x\")"
+    assert row["city_or_county"] == "'@Chicago"
+    assert row["reporter_name"] == "'-1+2"
+    assert row["callback_number"] == "'+13125550100"
+    assert row["consent_to_contact"] == "true"
+    assert row["urgency_reasons"] == "held_past_release;us_citizen_held;hold_forbidden_by_state_law;ice_mentioned"
+    assert row["a_number"] == "012345678"
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-2", "'-2"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+     ("plain", "plain"), (None, ""), (True, "true"), (["a", "b"], "a;b")],
+)
+def test_safe_cell(value: object, cell: str) -> None:
+    assert safe_cell(value) == cell
+
+
+def test_filters(sqlite_app: Flask, filed: list[str]) -> None:
+    assert run_export(sqlite_app, "--format", "jsonl", "--state", "IN") == ""
+    assert len(run_export(sqlite_app, "--format", "jsonl", "--state", "il").splitlines()) == 2
+    assert run_export(sqlite_app, "--format", "jsonl", "--status", "closed") == ""

@@ -1,0 +1,73 @@
+"""Stored reports: reference codes, and linking reports about the same person."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from bot import store
+from bot.db import Database
+from bot.models import Report
+from bot.reports import name_key, new_ref
+from bot.store import Inbound
+
+NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+
+
+def test_reference_codes_avoid_characters_misread_aloud() -> None:
+    codes = {new_ref() for _ in range(2000)}
+    assert all(re.fullmatch(r"R-[2-9A-HJ-NP-Z]{4}", code) for code in codes)
+    assert len(codes) > 1900  # random, not a counter
+
+
+def test_name_key_ignores_case_accents_and_order() -> None:
+    assert name_key("Pérez, JUAN") == name_key("juan perez") == "juan perez"
+
+
+def file(db: Database, phone: str, answers: dict, when: datetime = NOW) -> Report:
+    with db.transaction() as session:
+        contact = store.upsert_contact(session, phone, "sms")
+        return store.create_report(session, contact, answers, ref=store.unused_ref(session), locale="en", now=when)
+
+
+def related(db: Database, report: Report) -> list[str]:
+    with db.transaction() as session:
+        return store.related_refs(session, report.id)
+
+
+def test_same_name_and_birth_date_are_linked_both_ways(db: Database) -> None:
+    first = file(db, "+13125550001", {"detained_name": "Juan Perez", "detained_dob": "1990-03-04", "facility": "A"})
+    second = file(
+        db,
+        "+13125550002",
+        {"detained_name": "PEREZ Juan", "detained_dob": "1990-03-04", "facility": "B"},
+        NOW + timedelta(days=30),
+    )
+    assert related(db, second) == [first.ref]
+    assert related(db, first) == [second.ref]
+
+
+def test_same_name_and_facility_within_days_are_linked(db: Database) -> None:
+    first = file(db, "+13125550001", {"detained_name": "Juan Pérez", "facility": "Cook County Jail"})
+    second = file(db, "+13125550002", {"detained_name": "juan perez", "facility": "cook county jail"}, NOW + timedelta(days=2))
+    third = file(db, "+13125550003", {"detained_name": "Juan Peres", "facility": "Cook County Jail"}, NOW + timedelta(days=3))
+    assert related(db, third) == sorted([first.ref, second.ref])
+
+
+def test_same_name_elsewhere_or_later_or_other_birthday_is_not_linked(db: Database) -> None:
+    first = file(db, "+13125550001", {"detained_name": "Juan Perez", "detained_dob": "1990-03-04", "facility": "Cook"})
+    other_dob = file(db, "+13125550002", {"detained_name": "Juan Perez", "detained_dob": "1985-01-01", "facility": "Cook"})
+    other_place = file(db, "+13125550003", {"detained_name": "Juan Perez", "facility": "Lake County Jail"})
+    much_later = file(db, "+13125550004", {"detained_name": "Juan Perez", "facility": "Cook"}, NOW + timedelta(days=20))
+    other_name = file(db, "+13125550005", {"detained_name": "Ana Perez", "detained_dob": "1990-03-04"})
+    for report in (other_dob, other_place, much_later, other_name):
+        assert first.ref not in related(db, report)
+
+
+def test_inbound_is_recorded_once_per_sid(db: Database) -> None:
+    inbound = Inbound(sid="SM1", address="+13125550001", channel="sms", body="hi")
+    with db.transaction() as session:
+        contact = store.upsert_contact(session, inbound.address, "sms")
+        first = store.record_inbound(session, contact, inbound)
+        again = store.record_inbound(session, contact, inbound)
+    assert first[1] is True and again == (first[0], False)

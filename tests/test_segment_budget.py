@@ -1,0 +1,48 @@
+"""Every message costs at most 3 SMS segments in English, even with the longest answers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.config import CONTACT_DEFAULTS
+from bot.engine.loader import iter_texts, load_flows, placeholders
+from bot.engine.runner import Inputs, handle
+from bot.engine.state import State
+from bot.sms.segments import count_segments
+from tests.engine.conftest import REPO_FLOWS
+
+BUDGET = 3
+FLOWS = load_flows(REPO_FLOWS)
+CONTEXT = {key.lower(): value for key, value in CONTACT_DEFAULTS.items()}
+SENT = [
+    (context, text)
+    for context, text, _ in iter_texts(FLOWS)
+    if not context.startswith(("keyword.", "answer.")) and ".choice." not in context and not context.endswith(".title")
+]
+
+
+@pytest.mark.parametrize(("context", "text"), SENT, ids=[c for c, _ in SENT])
+def test_each_text_fits_with_long_placeholder_values(context: str, text: str) -> None:
+    filled = text.format_map({name: CONTEXT.get(name, "X" * 40) for name in placeholders(text)})
+    assert count_segments(filled) <= BUDGET, f"{context}: {count_segments(filled)} segments"
+
+
+def test_a_whole_report_with_the_longest_answers_stays_within_budget() -> None:
+    long_name = "Maria de los Angeles Guadalupe Hernandez-Rodriguez " * 4
+    texts = [
+        "hi", "2", long_name, "3/4/1990", "2", "Metropolitan Correctional Center " * 6, "Unincorporated " * 7,
+        "District of Columbia", "11/20/2026", "yesterday 3pm", "5", "idk", "idk", "idk", "A123456789", "skip",
+        long_name, "second cousin on my mother's side " * 3, "+52 55 1234 5678", "yes",
+    ]  # fmt: skip
+    state, now = State(), datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+    sent = []
+    for text in texts:
+        now += timedelta(seconds=20)
+        outcome = handle(FLOWS, state, Inputs(text=text, now=now, last_seen=now), context=CONTEXT)
+        state = outcome.state
+        sent.extend(outcome.replies)
+    assert any(reply.startswith("Check your report:") for reply in sent), "the summary was reached"
+    for reply in sent:
+        assert count_segments(reply) <= BUDGET, f"{count_segments(reply)} segments: {reply!r}"
