@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.answers.a_number import parse_a_number
 from bot.answers.base import ParseContext, Parsed
+from bot.answers.callback import parse_callback
 from bot.answers.choice import parse_choice, parse_yes_no
+from bot.answers.dates import parse_date
 from bot.answers.freetext import parse_text
+from bot.answers.media import parse_media
+from bot.answers.moments import parse_datetime
+from bot.answers.phone import parse_phone
+from bot.answers.release import parse_release_time
+from bot.answers.review import parse_review
+from bot.answers.us_state import parse_us_state
 
 Parser = Callable[[str, ParseContext], Parsed]
 
@@ -14,6 +23,15 @@ PARSERS: dict[str, Parser] = {
     "choice": parse_choice,
     "yes_no": parse_yes_no,
     "text": parse_text,
+    "date": parse_date,
+    "datetime": parse_datetime,
+    "phone": parse_phone,
+    "a_number": parse_a_number,
+    "us_state": parse_us_state,
+    "release_time": parse_release_time,
+    "callback": parse_callback,
+    "media": parse_media,
+    "review": parse_review,
 }
 
 __all__ = ["PARSERS", "ParseContext", "Parsed", "Parser"]

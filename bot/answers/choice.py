@@ -1,17 +1,18 @@
-"""Read a pick from a list ('2', 'report', '2) Report') and yes/no answers ('y', 'yeah', 'nope')."""
+"""Read a pick from a list ('2', 'report', '2) Report', 'reprot') and yes/no answers ('y', 'yeah', 'nope')."""
 
 from __future__ import annotations
 
 import re
 
 from bot.answers.base import ParseContext, Parsed, fail
+from bot.answers.fuzzy import closest
 from bot.engine.text import normalize
 
 _LEADING_NUMBER = re.compile(r"^(\d{1,2})\b")
 
 
 def parse_choice(text: str, ctx: ParseContext) -> Parsed:
-    """Match the whole answer to a choice's words, else a leading number ('2 report' -> choice 2)."""
+    """Match the whole answer to a choice's words, else a leading number ('2 report'), else a near-miss word."""
     said = normalize(text)
     if not said:
         return fail()
@@ -23,6 +24,9 @@ def parse_choice(text: str, ctx: ParseContext) -> Parsed:
         for value, words in ctx.choices.items():
             if number.group(1) in words:
                 return Parsed(ok=True, value=value)
+    near = closest(said, ctx.choices)
+    if near is not None:
+        return Parsed(ok=True, value=near)
     return fail()
 
 

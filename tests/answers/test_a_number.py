@@ -34,9 +34,9 @@ def test_a_numbers(text: str, expected: str) -> None:
     "text",
     ["", "idk", "1234567", "1234567890", "A12345678B", "aa123456789", "312 555 0100", "B123456789", "A", "A-"],
 )
-def test_anything_else_gets_the_a_number_hint(text: str) -> None:
+def test_anything_else_fails_so_the_question_s_own_hint_is_sent(text: str) -> None:
     parsed = parse_a_number(text, context())
-    assert (parsed.ok, parsed.hint) == (False, "a_number_hint")
+    assert (parsed.ok, parsed.hint) == (False, None)
 
 
 def test_dont_know_when_the_question_allows_it() -> None:

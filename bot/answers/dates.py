@@ -1,0 +1,318 @@
+"""Read a calendar date ('yesterday', '11/25', '25 de noviembre', '3/4/1990') in the texter's language.
+
+Numeric dates are read here (month first in English, day first elsewhere, the other way round when
+that is the only valid reading); words go to dateparser. Dates without a year are the latest one
+not after today, unless the question says `prefer: future`. Options: `past_only` (a date of birth,
+an arrest date) turns a future date into a specific hint and two-digit years into the past.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from dateparser.data.languages_info import language_order
+from dateparser.date import DateDataParser
+from dateparser.languages.loader import default_loader
+from rapidfuzz.distance import OSA
+
+from bot.answers.base import ParseContext, Parsed, fail
+from bot.answers.fuzzy import closest
+from bot.answers.unknown import dont_know
+
+OLDEST_YEAR = 1900
+YEARS_AHEAD = 10
+
+# Haitian Creole is not in dateparser: its date words become English ones (French works as is).
+_KREYOL = {
+    "ye": "yesterday",
+    "aye": "yesterday",
+    "avanye": "2 days ago",
+    "jodi a": "today",
+    "jodia": "today",
+    "jodi": "today",
+    "demen": "tomorrow",
+    "janvye": "january",
+    "fevriye": "february",
+    "mas": "march",
+    "avril": "april",
+    "me": "may",
+    "jen": "june",
+    "jiye": "july",
+    "out": "august",
+    "septanm": "september",
+    "oktob": "october",
+    "novanm": "november",
+    "desanm": "december",
+    "lendi": "monday",
+    "madi": "tuesday",
+    "mekredi": "wednesday",
+    "jedi": "thursday",
+    "vandredi": "friday",
+    "samdi": "saturday",
+    "dimanch": "sunday",
+}
+_LANGUAGE_ALIASES = {"ht": ("fr",)}  # plus English, always
+_DATE_ORDER = {"ht": "DMY"}
+_WORD_ALIASES = {"antier": "anteayer", "thurs": "thursday", "weds": "wednesday"}  # Mexican Spanish, English
+
+_NUMERIC = re.compile(r"(\d{1,4})(?:\s*[/.\-]\s*|\s+)(\d{1,2})(?:(?:\s*[/.\-]\s*|\s+)('?\d{2}|\d{4}))?")
+_CHINESE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]?")
+_LEADING_FILLER = re.compile(r"^(?:(?:on|the|el|la|le|w|em|no|dia|dnia|of)\s+)+")
+_ONLY_NUMBERS = re.compile(r"[\d\s/.\-']+")
+# A lone word of one or two letters is not a date ('mi', 'so'), though dateparser reads weekdays in them.
+_SHORT_WORD = re.compile(r"[a-z]{1,2}")
+# Yes/no words that are also weekday abbreviations, besides the translated answer words: Polish 'nie' (Sunday).
+_NOT_DATES = frozenset({"nie"})
+_TRAILING_MARKS = re.compile(r"[\s.,;:!?]+$")
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W\d_]+")
+_ACCEPTED_PERIODS = {"day", "time"}
+
+
+@dataclass(frozen=True)
+class Day:
+    """A date read from an answer, and whether its year was typed with two digits."""
+
+    value: date
+    short_year: bool = False
+
+
+def local_now(ctx: ParseContext) -> datetime:
+    """Return the context's 'now' as an aware datetime in the hotline's time zone."""
+    now = ctx.now or datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    return now.astimezone(ZoneInfo(ctx.timezone))
+
+
+def clean(text: str) -> str:
+    """Fold case and Latin accents, make digits ASCII, keep the date marks ('/', ':', '.') people type."""
+    out = []
+    for ch in text.casefold():
+        if unicodedata.category(ch) == "Nd":
+            out.append(str(unicodedata.digit(ch)))
+        elif ch == "ł":
+            out.append("l")
+        elif ch in "'\u2019\u2018`\u00b4":
+            out.append(" ")
+        elif "LATIN" in unicodedata.name(ch, ""):
+            out.append("".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)))
+        else:
+            out.append(ch)
+    folded = "".join(out)
+    folded = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", folded)  # 'apres-midi' -> 'apres midi'
+    return _TRAILING_MARKS.sub("", _SPACES.sub(" ", folded)).strip()
+
+
+def language_of(locale: str) -> str:
+    """Return the texter's language code ('pt_BR' -> 'pt', 'zh_Hans' -> 'zh')."""
+    return locale.replace("-", "_").split("_", 1)[0].lower()
+
+
+@lru_cache(maxsize=64)
+def dateparser_languages(locale: str) -> tuple[str, ...]:
+    """Return the dateparser languages to try for a locale: its own (when dateparser knows it), then English."""
+    lang = language_of(locale)
+    own = _LANGUAGE_ALIASES.get(lang, (lang,) if lang in language_order else ())
+    return tuple(dict.fromkeys((*own, "en")))
+
+
+@lru_cache(maxsize=64)
+def date_order(locale: str) -> str:
+    """Return how the texter writes numeric dates: 'MDY' in English, 'DMY' in most other languages."""
+    lang = language_of(locale)
+    if lang in _DATE_ORDER:
+        return _DATE_ORDER[lang]
+    first = dateparser_languages(locale)[0]
+    return str(default_loader.get_locale(first).info.get("date_order", "MDY"))
+
+
+@lru_cache(maxsize=64)
+def _vocabulary(languages: tuple[str, ...]) -> dict[str, list[str]]:
+    """Collect month, weekday and relative words by meaning ('november': 'november', 'noviembre'), folded."""
+    meanings: dict[str, set[str]] = {}
+    loose: set[str] = set()
+    for lang in languages:
+        info = default_loader.get_locale(lang).info
+        for key, value in info.items():
+            if key in {"name", "date_order", "skip", "pertain", "sentence_splitter_group", "simplifications"}:
+                continue
+            entries = value.items() if isinstance(value, dict) else [(key, value)]
+            for meaning, phrases in entries:
+                if not isinstance(phrases, list):
+                    continue
+                for phrase in phrases:
+                    words = _WORD.findall(clean(phrase)) if isinstance(phrase, str) else []
+                    if len(words) == 1:
+                        meanings.setdefault(str(meaning), set()).add(words[0])
+                    else:  # 'day before yesterday': each word stands for itself
+                        loose.update(words)
+    single = {word for words in meanings.values() for word in words}
+    meanings.update({word: {word} for word in loose - single})
+    return {meaning: sorted(w for w in words if len(w) >= 4) for meaning, words in meanings.items()}
+
+
+@lru_cache(maxsize=64)
+def _known_words(languages: tuple[str, ...]) -> frozenset[str]:
+    """Return every word of the vocabulary, to leave correct words alone."""
+    return frozenset(word for words in _vocabulary(languages).values() for word in words)
+
+
+def _fix_typos(said: str, languages: tuple[str, ...]) -> str:
+    """Replace each unknown word that is a slip away from exactly one date word ('yesterdy', 'novimbre')."""
+    vocabulary = _vocabulary(languages)
+    known = _known_words(languages)
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        meaning = None if word in known else closest(word, vocabulary)
+        if meaning is None:
+            return word
+        return min(vocabulary[meaning], key=lambda candidate: OSA.distance(word, candidate))
+
+    return _WORD.sub(fix, said)
+
+
+def _translate(said: str, locale: str) -> str:
+    """Swap the words dateparser does not know for ones it does (Kreyol, Mexican Spanish)."""
+    table = dict(_WORD_ALIASES)
+    if language_of(locale) == "ht":
+        table.update(_KREYOL)
+    for phrase in sorted(table, key=len, reverse=True):
+        said = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", table[phrase], said)
+    return said
+
+
+def _year_for(month: int, day: int, today: date, prefer_future: bool) -> date | None:
+    """Return the month and day in the latest year not after today (or the first not before it)."""
+    step = 1 if prefer_future else -1
+    for offset in (0, step, 2 * step, 3 * step, 4 * step):  # four years reach the next 29 February
+        try:
+            found = date(today.year + offset, month, day)
+        except ValueError:
+            continue
+        if (found >= today) if prefer_future else (found <= today):
+            return found
+    return None
+
+
+def _full_year(typed: str, today: date) -> tuple[int, bool]:
+    """Return a typed year as four digits ('90' -> 1990, '26' -> 2026) and whether it had two."""
+    digits = typed.lstrip("'")
+    if len(digits) == 4:
+        return int(digits), False
+    year = 2000 + int(digits)
+    return (year if year <= today.year + 1 else year - 100), True
+
+
+def _numeric(said: str, order: str, today: date, prefer_future: bool) -> Day | None:
+    """Read '11/25', '3/4/1990', '25.11.2026', '2026-11-25' or '11月25日'."""
+    chinese = _CHINESE.fullmatch(said)
+    if chinese:
+        year, month, day = chinese.groups()
+        parts = [(int(month), int(day))]
+        typed_year = year
+    else:
+        numeric = _NUMERIC.fullmatch(said)
+        if not numeric:
+            return None
+        first, second, typed_year = numeric.groups()
+        if len(first) == 4:  # ISO order, whatever the language
+            if typed_year is None or len(typed_year.lstrip("'")) == 4:
+                return None
+            typed_year, first, second = first, second, typed_year.lstrip("'")
+            parts = [(int(first), int(second))]
+        elif len(first) > 2:
+            return None
+        else:
+            month_first = (int(first), int(second))
+            day_first = (int(second), int(first))
+            parts = [month_first, day_first] if order.index("M") < order.index("D") else [day_first, month_first]
+    for month, day in parts:
+        if typed_year is None:
+            found = _year_for(month, day, today, prefer_future) if 1 <= month <= 12 else None
+            if found:
+                return Day(found)
+            continue
+        year, short = _full_year(typed_year, today)
+        try:
+            return Day(date(year, month, day), short_year=short)
+        except ValueError:
+            continue
+    return None
+
+
+def _with_dateparser(
+    said: str, languages: tuple[str, ...], order: str, now: datetime, prefer_future: bool
+) -> Day | None:
+    """Read a date in words with dateparser, relative to the hotline's local 'now'."""
+    if _ONLY_NUMBERS.fullmatch(said) or _SHORT_WORD.fullmatch(said):
+        return None  # '25', '13/25', 'mi': dateparser would guess a month, a day or a weekday
+    parser = DateDataParser(
+        languages=list(languages),
+        settings={
+            # A naive local 'now': dateparser then does day arithmetic in local days, and we attach the zone.
+            "RELATIVE_BASE": now.replace(tzinfo=None),
+            "PREFER_DATES_FROM": "future" if prefer_future else "past",
+            "DATE_ORDER": order,
+            "RETURN_TIME_AS_PERIOD": True,
+        },
+    )
+    data = parser.get_date_data(said)
+    if data.date_obj is None or data.period not in _ACCEPTED_PERIODS:
+        return None  # 'march 1990' or 'last week' is not one day
+    found = data.date_obj
+    if found.tzinfo is not None:  # the text named a zone ('3pm EST'): read the date in ours
+        found = found.astimezone(now.tzinfo)
+    short = not re.search(r"\d{4}", said) and bool(re.search(rf"(?<!\d)'?{found.year % 100:02d}$", said))
+    return Day(found.date(), short_year=short)
+
+
+def _attempts(said: str, languages: tuple[str, ...]) -> Iterator[str]:
+    """Yield the answer as typed, without a leading 'on'/'el', then with typos fixed (only if needed)."""
+    plain = list(dict.fromkeys([said, _LEADING_FILLER.sub("", said)]))
+    yield from plain
+    for attempt in plain:
+        fixed = _fix_typos(attempt, languages)
+        if fixed not in plain:
+            yield fixed
+
+
+def read_day(said: str, ctx: ParseContext, now: datetime) -> Day | None:
+    """Return the day a cleaned answer names, relative to the local `now`, or None."""
+    if not said or said in _NOT_DATES or any(said in ctx.words.get(name, []) for name in ("yes", "no", "dont_know")):
+        return None
+    prefer_future = ctx.options.get("prefer") == "future"
+    order = date_order(ctx.locale)
+    languages = dateparser_languages(ctx.locale)
+    said = _translate(said, ctx.locale)
+    today = now.date()
+    for attempt in _attempts(said, languages):
+        day = _numeric(attempt, order, today, prefer_future) or _with_dateparser(
+            attempt, languages, order, now, prefer_future
+        )
+        if day and OLDEST_YEAR <= day.value.year <= today.year + YEARS_AHEAD:
+            return day
+    return None
+
+
+def parse_date(text: str, ctx: ParseContext) -> Parsed:
+    """Read a calendar date as 'YYYY-MM-DD', in the texter's language and the hotline's time zone."""
+    if ctx.options.get("dont_know") and dont_know(text, ctx):
+        return Parsed(ok=True, value="unknown")
+    now = local_now(ctx)
+    day = read_day(clean(text), ctx, now)
+    if day is None:
+        return fail()  # the question's own hint says what kind of date, and whether SKIP works
+    found = day.value
+    if ctx.options.get("past_only") and found > now.date():
+        if not day.short_year:
+            return fail("date_future_hint")
+        found = found.replace(year=found.year - 100)  # '3/4/30' on a birth date is 1930
+    return Parsed(ok=True, value=found.isoformat())

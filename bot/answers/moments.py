@@ -1,0 +1,324 @@
+"""Read a moment ('yesterday 3pm', 'last night', 'ayer a las 3', 'wczoraj o 15') in the hotline's time zone.
+
+The clock time and parts of the day ('this morning', 'anoche') are read here, the day by the date
+parser, and the two are joined in the hotline's zone, so the offset is right on either side of a
+daylight-saving change. dateparser alone ignores 'at 8' and 'a las 3' and reads 'at 8' as August.
+A time without a day is the latest one not after now ('8pm' said at 9am is yesterday's); a part of
+the day without a day is today's. An hour of 1-11 without am/pm is the latest reading not after now
+when the day is today or not said, else 1-6 is afternoon and 7-11 morning ('ayer a las 3' is 15:00,
+'Nov 25 at 8' is 08:00). The day follows the date parser's `prefer` option.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from dateparser.date import DateDataParser
+
+from bot.answers.base import ParseContext, Parsed, fail
+from bot.answers.dates import clean, dateparser_languages, local_now, read_day
+from bot.answers.unknown import dont_know
+
+AFTERNOON_UNTIL = 6  # without am/pm, 'at 3' on another day is 15:00 and 'at 8' is 08:00
+
+
+@dataclass(frozen=True)
+class PartOfDay:
+    """A part of the day: the hour it stands for, when it starts, and whether it is as good as a clock time."""
+
+    hour: int
+    starts: int
+    pm: bool
+    days_back: int = 0
+    exact: bool = False
+
+
+MORNING = PartOfDay(hour=9, starts=5, pm=False)
+EARLY_MORNING = PartOfDay(hour=5, starts=0, pm=False)
+NOON = PartOfDay(hour=12, starts=12, pm=True, exact=True)
+AFTERNOON = PartOfDay(hour=15, starts=12, pm=True)
+EVENING = PartOfDay(hour=19, starts=17, pm=True)
+NIGHT = PartOfDay(hour=22, starts=20, pm=True)
+LAST_NIGHT = PartOfDay(hour=22, starts=20, pm=True, days_back=1)
+MIDNIGHT = PartOfDay(hour=0, starts=0, pm=False, exact=True)
+
+# Folded (lower case, no accents, 'ł' as 'l'). Longer phrases are tried first.
+_PARTS: dict[str, PartOfDay] = {
+    **dict.fromkeys(
+        [
+            "this morning",
+            "in the morning",
+            "morning",
+            "esta manana",
+            "en la manana",
+            "por la manana",
+            "de la manana",
+            "rano",
+            "z rana",
+            "ce matin",
+            "le matin",
+            "du matin",
+            "matin",
+            "de manha",
+            "pela manha",
+            "esta manha",
+            "hoje de manha",
+            "maten an",
+            "maten",
+            "上午",
+            "早上",
+        ],
+        MORNING,
+    ),
+    **dict.fromkeys(
+        ["early this morning", "early morning", "madrugada", "de madrugada", "en la madrugada", "凌晨"],
+        EARLY_MORNING,
+    ),
+    **dict.fromkeys(["noon", "midday", "mediodia", "al mediodia", "w poludnie", "midi", "meio dia", "中午"], NOON),
+    **dict.fromkeys(
+        [
+            "this afternoon",
+            "in the afternoon",
+            "afternoon",
+            "esta tarde",
+            "en la tarde",
+            "por la tarde",
+            "de la tarde",
+            "tarde",
+            "po poludniu",
+            "popoludniu",
+            "apres midi",
+            "cet apres midi",
+            "de l apres midi",
+            "a tarde",
+            "de tarde",
+            "apremidi",
+            "下午",
+        ],
+        AFTERNOON,
+    ),
+    **dict.fromkeys(
+        [
+            "this evening",
+            "in the evening",
+            "evening",
+            "wieczorem",
+            "wieczor",
+            "ce soir",
+            "le soir",
+            "du soir",
+            "soir",
+            "aswe",
+            "傍晚",
+        ],
+        EVENING,
+    ),
+    **dict.fromkeys(
+        [
+            "tonight",
+            "at night",
+            "in the night",
+            "night",
+            "esta noche",
+            "en la noche",
+            "por la noche",
+            "de la noche",
+            "noche",
+            "w nocy",
+            "noca",
+            "cette nuit",
+            "la nuit",
+            "nuit",
+            "a noite",
+            "de noite",
+            "esta noite",
+            "lannwit",
+            "晚上",
+        ],
+        NIGHT,
+    ),
+    **dict.fromkeys(["last night", "anoche", "ye swa", "ontem a noite", "hier soir", "昨晚"], LAST_NIGHT),
+    **dict.fromkeys(["midnight", "medianoche", "polnoc", "minuit", "meia noite", "午夜"], MIDNIGHT),
+}
+_PART_PATTERN = re.compile(
+    "|".join(
+        # Chinese has no spaces between words, so its phrases need no word boundaries.
+        rf"(?<!\w){re.escape(phrase)}(?!\w)" if phrase.isascii() else re.escape(phrase)
+        for phrase in sorted(_PARTS, key=len, reverse=True)
+    )
+)
+
+_APPROXIMATELY = (
+    r"around|about|approx|approximately|roughly|like|maybe|como|como a|cerca de|alrededor de|mas o menos|"
+    r"okolo|vers|environ|por volta de|por volta das|apeprè|apepre|大约|大概"
+)
+_CLOCK = re.compile(
+    rf"""
+    (?<![\w/.:\-])
+    (?:(?P<approx>{_APPROXIMATELY})\s+)?
+    (?:(?P<lead>at|@|a\ las|alas|a\ la|las|o\ godzinie|o\ godz\.?|o|godz\.?|as|a|vers)\s*)?
+    (?P<hour>\d{{1,2}})
+    (?:\s*[:h]\s*(?P<minute>\d{{2}})|\.(?P<dot_minute>\d{{2}}))?
+    (?:\s+y\s+(?P<fraction>media|cuarto))?
+    (?:\s*(?P<suffix>a\.?\s?m\.?|p\.?\s?m\.?|a|p|o\s?clock|h|hs|hrs|godz\.?|uhr))?
+    (?![\w/\-])
+    """,
+    re.VERBOSE,
+)
+_CHINESE_CLOCK = re.compile(r"(?P<hour>\d{1,2})\s*[点點时時](?:\s*(?P<minute>\d{1,2})\s*分?|(?P<half>半))?")
+_EDGE_FILLER = re.compile(
+    r"^(?:(?:at|on|in|the|and|y|e|et|i|de|del|en|el|la|por|w|o|around|about|a)\s+)+"
+    r"|(?:\s+(?:at|on|in|the|and|y|e|et|i|de|del|en|el|la|por|w|o|around|about|a))+$"
+)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A clock time as typed, and whether its hour is settled (am/pm said, 0, 12 or 13-23)."""
+
+    hour: int
+    minute: int
+    settled: bool
+    approximate: bool
+
+
+class BadClock(ValueError):
+    """A clock time that cannot be: '25:00', '3:75 pm', '13 pm'."""
+
+
+def _read_clock(said: str) -> tuple[Clock | None, str]:
+    """Find a clock time ('3pm', 'at 8', 'a las 3', 'o 15:30', '3点') and return it with the rest of the text."""
+    for match in _CLOCK.finditer(said):
+        lead, suffix = match.group("lead"), (match.group("suffix") or "").replace(".", "").replace(" ", "")
+        minute_text = match.group("minute") or match.group("dot_minute")
+        if not (lead or suffix or match.group("minute") or match.group("approx")):
+            continue  # a bare number ('nov 25') is a day, not a time
+        hour, minute = int(match.group("hour")), int(minute_text or 0)
+        minute += {"media": 30, "cuarto": 15}.get(match.group("fraction") or "", 0)  # 'a las 3 y media'
+        pm = {"am": False, "a": False, "pm": True, "p": True}.get(suffix)
+        if minute > 59 or hour > 23 or (pm is not None and not 1 <= hour <= 12):
+            raise BadClock(match.group(0))
+        clock = _clock(hour, minute, pm, approximate=bool(match.group("approx")))
+        return clock, _cut(said, match.start(), match.end())
+    match = _CHINESE_CLOCK.search(said)
+    if match:
+        minute = 30 if match.group("half") else int(match.group("minute") or 0)
+        hour = int(match.group("hour"))
+        if hour > 23 or minute > 59:
+            raise BadClock(match.group(0))
+        return _clock(hour, minute, None, approximate=False), _cut(said, match.start(), match.end())
+    return None, said
+
+
+def _clock(hour: int, minute: int, pm: bool | None, approximate: bool) -> Clock:
+    """Make a clock time; an hour of 1-11 without am/pm stays unsettled."""
+    if pm is not None:
+        return Clock(hour % 12 + (12 if pm else 0), minute, True, approximate)
+    return Clock(hour % 24, minute, not 1 <= hour <= 11, approximate)
+
+
+def _cut(said: str, start: int, end: int) -> str:
+    """Remove a span from the text and tidy the spaces."""
+    return " ".join((said[:start] + " " + said[end:]).split())
+
+
+def _read_part(said: str) -> tuple[PartOfDay | None, str]:
+    """Find a part of the day ('this morning', 'anoche') and return it with the rest of the text."""
+    match = _PART_PATTERN.search(said)
+    if not match:
+        return None, said
+    return _PARTS[match.group(0)], _cut(said, match.start(), match.end())
+
+
+def _relative_time(said: str, ctx: ParseContext, now: datetime) -> datetime | None:
+    """Read 'now', '2 hours ago', 'hace 2 horas' with dateparser; None when the text is not a time."""
+    parser = DateDataParser(
+        languages=list(dateparser_languages(ctx.locale)),
+        settings={"RELATIVE_BASE": now.replace(tzinfo=None), "RETURN_TIME_AS_PERIOD": True},
+    )
+    data = parser.get_date_data(said)
+    if data.date_obj is None or data.period != "time" or data.date_obj.tzinfo is not None:
+        return None
+    # Move the real 'now' by the difference in UTC (aware arithmetic in one zone is wall-clock arithmetic),
+    # so two hours ago is two real hours ago across a clock change.
+    moved = now.astimezone(UTC) + (data.date_obj - now.replace(tzinfo=None))
+    return moved.astimezone(now.tzinfo)
+
+
+def _at(day: date, hour: int, minute: int, now: datetime) -> datetime:
+    """Join a day and a clock time in the hotline's zone."""
+    return datetime.combine(day, time(hour, minute), tzinfo=now.tzinfo)
+
+
+def _settle_hour(clock: Clock, day: date | None, now: datetime) -> datetime:
+    """Pick the day (when not said) and am/pm (when not settled) for a clock time, as the module says."""
+    today = now.date()
+    if day is not None and day != today and not clock.settled:
+        hour = clock.hour + 12 if clock.hour <= AFTERNOON_UNTIL else clock.hour
+        return _at(day, hour, clock.minute, now)
+    days = [day] if day is not None else [today, today - timedelta(days=1)]
+    hours = [clock.hour] if clock.settled else [clock.hour, clock.hour + 12]
+    moments = sorted(_at(d, h, clock.minute, now) for d in days for h in hours)
+    past = [moment for moment in moments if moment <= now]
+    return past[-1] if past else moments[0]
+
+
+def _value(at: datetime, now: datetime, *, date_only: bool, approximate: bool) -> Parsed:
+    """Return the stored form of a moment."""
+    at = at.replace(second=0, microsecond=0) if not date_only else at
+    future = at.date() > now.date() if date_only else at > now
+    return Parsed(
+        ok=True,
+        value={"at": at.isoformat(), "date_only": date_only, "approximate": approximate, "future": future},
+    )
+
+
+def parse_datetime(text: str, ctx: ParseContext) -> Parsed:
+    """Read a moment as {"at": ISO 8601 with the hotline's offset, "date_only", "approximate", "future"}."""
+    if ctx.options.get("dont_know") and dont_know(text, ctx):
+        return Parsed(ok=True, value="unknown")
+    now = local_now(ctx)
+    said = clean(text)
+    if not said:
+        return fail()
+    try:
+        clock, rest = _read_clock(said)
+    except BadClock:
+        return fail()
+    part, rest = _read_part(rest)
+    rest = _EDGE_FILLER.sub("", rest).strip()
+
+    if clock is None and part is None:
+        moment = _relative_time(said, ctx, now)
+        if moment is not None:
+            return _value(moment, now, date_only=False, approximate=False)
+        day = read_day(said, ctx, now)
+        if day is None:
+            return fail()
+        return _value(_at(day.value, 0, 0, now), now, date_only=True, approximate=False)
+
+    day_read = read_day(rest, ctx, now) if rest else None
+    if rest and day_read is None:
+        return fail()
+    day = day_read.value if day_read else None
+    if day is None and part is not None and part.days_back:
+        day = now.date() - timedelta(days=part.days_back)
+
+    if clock is not None:
+        if not clock.settled and part is not None:
+            clock = Clock(clock.hour + 12 if part.pm else clock.hour, clock.minute, True, clock.approximate)
+        elif clock.hour == 12 and part in (NIGHT, LAST_NIGHT):
+            # '12 at night', 'a las 12 de la noche': the midnight that ends that day.
+            clock = Clock(0, clock.minute, True, clock.approximate)
+            day = day + timedelta(days=1) if day is not None else None
+        at = _settle_hour(clock, day, now)
+        return _value(at, now, date_only=False, approximate=clock.approximate)
+
+    assert part is not None
+    day = day or now.date()
+    at = _at(day, part.hour, 0, now)
+    if day == now.date() and not part.exact and part.starts <= now.hour < part.hour:
+        at = now  # 'this morning', said at 7:30, is no later than 7:30
+    return _value(at, now, date_only=False, approximate=not part.exact)
