@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from bot.engine.runner import Translate
 
 DOMAIN = "messages"
 SOURCE_LOCALE = "en"
+
+
+def compile_catalog(catalog: Catalog) -> bytes:
+    """Return a catalog as .mo bytes, leaving out fuzzy and untranslated entries (they fall back to English)."""
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
 
 
 class Catalogs:
@@ -27,11 +38,24 @@ class Catalogs:
     def translations(self, locale: str) -> NullTranslations:
         """Return the catalog for a locale (English source text when there is none)."""
         if locale not in self._loaded:
-            if locale == SOURCE_LOCALE:
+            if locale == SOURCE_LOCALE or locale not in self.available():
                 self._loaded[locale] = NullTranslations()
             else:
-                self._loaded[locale] = Translations.load(str(self.locales_dir), [locale], DOMAIN)
+                self._loaded[locale] = self._load(locale)
         return self._loaded[locale]
+
+    def _load(self, locale: str) -> NullTranslations:
+        """Read a locale's .mo, or compile its .po in memory when the .mo is missing or older than the .po."""
+        # .mo files are build output (git-ignored): a fresh checkout or a .po edited after
+        # `flask translate compile` must not silently answer Spanish speakers in English.
+        folder = self.locales_dir / locale / "LC_MESSAGES"
+        po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+        if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
+            with mo.open("rb") as fp:
+                return Translations(fp, domain=DOMAIN)
+        with po.open("rb") as fp:
+            catalog = read_po(fp)  # lenient here: `flask translate check` is where bad entries fail
+        return Translations(BytesIO(compile_catalog(catalog)), domain=DOMAIN)
 
     def translator(self, locale: str) -> Translate:
         """Return translate(context, source) for a locale; untranslated text falls back to English."""

@@ -47,7 +47,9 @@ def postgres_url() -> Iterator[str]:
     if not POSTGRES_URL:
         if REQUIRE_POSTGRES:
             pytest.fail("HOLDLINE_REQUIRE_POSTGRES=1 but HOLDLINE_TEST_POSTGRES_URL is not set")
-        pytest.skip("PostgreSQL tests skipped: set HOLDLINE_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1/test)")
+        pytest.skip(
+            "PostgreSQL tests skipped: set HOLDLINE_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1/test)"
+        )
     admin_url = normalize_database_url(POSTGRES_URL)
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     name = f"holdline_test_{uuid.uuid4().hex[:10]}"

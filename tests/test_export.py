@@ -20,7 +20,7 @@ ANSWERS = {
     "detained_name": "Zoë Ñúñez 李",
     "detained_dob": "1990-03-04",
     "citizenship": "us_citizen",
-    "facility": "=HYPERLINK(\"http://x\")",
+    "facility": '=HYPERLINK("http://x")',
     "city_or_county": "@Chicago",
     "state": "IL",
     "arrested_on": "2026-11-20",
@@ -66,8 +66,12 @@ def test_jsonl_has_every_field_with_its_type(sqlite_app: Flask, filed: list[str]
     assert tuple(record) == EXPORT_FIELDS
     assert record["ref"] in filed and record["status"] == "new"
     assert record["urgency"] == "critical" and record["urgency_score"] == 44 + 40 + 20 + 10  # 18 h past
-    assert record["urgency_reasons"] == ["held_past_release", "us_citizen_held", "hold_forbidden_by_state_law",
-                                         "ice_mentioned"]
+    assert record["urgency_reasons"] == [
+        "held_past_release",
+        "us_citizen_held",
+        "hold_forbidden_by_state_law",
+        "ice_mentioned",
+    ]
     assert record["locale"] == "es" and record["channel"] == "sms"
     assert record["submitted_at"] == "2026-11-27T15:00:00Z"
     assert datetime.fromisoformat(record["release_due_at"]).utcoffset().total_seconds() == -6 * 3600
@@ -88,7 +92,7 @@ def test_csv_neutralises_formulas_and_keeps_unicode(sqlite_app: Flask, filed: li
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert len(rows) == 2 and tuple(rows[0]) == EXPORT_FIELDS
     row = next(r for r in rows if r["detained_name"] == "Zoë Ñúñez 李")
-    assert row["facility"] == "'=HYPERLINK(\"http://x\")"
+    assert row["facility"] == '\'=HYPERLINK("http://x")'
     assert row["city_or_county"] == "'@Chicago"
     assert row["reporter_name"] == "'-1+2"
     assert row["callback_number"] == "'+13125550100"
@@ -99,8 +103,18 @@ def test_csv_neutralises_formulas_and_keeps_unicode(sqlite_app: Flask, filed: li
 
 @pytest.mark.parametrize(
     ("value", "cell"),
-    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-2", "'-2"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-     ("plain", "plain"), (None, ""), (True, "true"), (["a", "b"], "a;b")],
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-2", "'-2"),
+        ("@x", "'@x"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("plain", "plain"),
+        (None, ""),
+        (True, "true"),
+        (["a", "b"], "a;b"),
+    ],
 )
 def test_safe_cell(value: object, cell: str) -> None:
     assert safe_cell(value) == cell

@@ -49,14 +49,20 @@ def test_same_name_and_birth_date_are_linked_both_ways(db: Database) -> None:
 
 def test_same_name_and_facility_within_days_are_linked(db: Database) -> None:
     first = file(db, "+13125550001", {"detained_name": "Juan Pérez", "facility": "Cook County Jail"})
-    second = file(db, "+13125550002", {"detained_name": "juan perez", "facility": "cook county jail"}, NOW + timedelta(days=2))
-    third = file(db, "+13125550003", {"detained_name": "Juan Peres", "facility": "Cook County Jail"}, NOW + timedelta(days=3))
+    second = file(
+        db, "+13125550002", {"detained_name": "juan perez", "facility": "cook county jail"}, NOW + timedelta(days=2)
+    )
+    third = file(
+        db, "+13125550003", {"detained_name": "Juan Peres", "facility": "Cook County Jail"}, NOW + timedelta(days=3)
+    )
     assert related(db, third) == sorted([first.ref, second.ref])
 
 
 def test_same_name_elsewhere_or_later_or_other_birthday_is_not_linked(db: Database) -> None:
     first = file(db, "+13125550001", {"detained_name": "Juan Perez", "detained_dob": "1990-03-04", "facility": "Cook"})
-    other_dob = file(db, "+13125550002", {"detained_name": "Juan Perez", "detained_dob": "1985-01-01", "facility": "Cook"})
+    other_dob = file(
+        db, "+13125550002", {"detained_name": "Juan Perez", "detained_dob": "1985-01-01", "facility": "Cook"}
+    )
     other_place = file(db, "+13125550003", {"detained_name": "Juan Perez", "facility": "Lake County Jail"})
     much_later = file(db, "+13125550004", {"detained_name": "Juan Perez", "facility": "Cook"}, NOW + timedelta(days=20))
     other_name = file(db, "+13125550005", {"detained_name": "Ana Perez", "detained_dob": "1990-03-04"})

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 import yaml
 from flask import Flask
-
 from sqlalchemy import select
 
 from bot import store
@@ -57,9 +56,11 @@ def check_stored(app: Flask, sender: str, expected: dict[str, Any], where: str) 
 def latest_report_record(app: Flask, contact_id: int) -> dict[str, Any]:
     """The contact's latest report, as the export shows it."""
     with app.extensions["holdline.db"].transaction() as session:
-        report = session.execute(
-            select(Report).where(Report.contact_id == contact_id).order_by(Report.id.desc())
-        ).scalars().first()
+        report = (
+            session.execute(select(Report).where(Report.contact_id == contact_id).order_by(Report.id.desc()))
+            .scalars()
+            .first()
+        )
         assert report is not None, "no report stored"
         return export_record(report, store.related_refs(session, report.id), app.config["HOTLINE_TIMEZONE"])
 

@@ -449,7 +449,6 @@ class _Turn:
         self.go(node.next)
 
     def skip(self) -> None:
-        st = self.state
         node = self.current()
         assert node.ask is not None
         if not node.ask.optional:

@@ -122,8 +122,23 @@ def test_back_on_the_first_question_says_so(chat: Chat) -> None:
     assert chat.send("back") == [chat.flows.messages["no_back"], "What is their name?"]
 
 
-@pytest.mark.parametrize("text", ["STOP", " stop ", "Stop!", "stop.", "QUIT", "Cancel", "unsubscribe", "opt out",
-                                  "stop texting me", "Please stop", "STOP SENDING THESE", "stopall"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "STOP",
+        " stop ",
+        "Stop!",
+        "stop.",
+        "QUIT",
+        "Cancel",
+        "unsubscribe",
+        "opt out",
+        "stop texting me",
+        "Please stop",
+        "STOP SENDING THESE",
+        "stopall",
+    ],
+)
 def test_opt_out_words_and_phrases(chat: Chat, text: str) -> None:
     chat.send("hi")
     assert chat.send(text) == ["You will get no more texts from Holdline. Reply START to get texts again."]
@@ -168,8 +183,9 @@ def test_exit_keeps_answers_and_coming_back_offers_to_continue(chat: Chat) -> No
     chat.send("Ana")
     chat.send("EXIT")
     offer = chat.send("1")
-    assert offer == ["Welcome back. You started: Test survey. Reply 1 to continue where you left off, "
-                     "or 2 to start over."]
+    assert offer == [
+        "Welcome back. You started: Test survey. Reply 1 to continue where you left off, or 2 to start over."
+    ]
     assert chat.send("1") == ["A nickname? (SKIP is fine)"]
     assert chat.state.answers == {"name": "Ana"}
 

@@ -139,8 +139,9 @@ def test_an_engine_error_apologises_keeps_the_text_and_logs_nothing_personal(
     caplog.set_level(logging.DEBUG)
     reply = texter.send(secret_words)
     assert reply.status == 200
-    assert reply.texts == ["Sorry, something went wrong on our side. Your message was saved. Please try again, "
-                           "or call (312) 660-1370."]
+    assert reply.texts == [
+        "Sorry, something went wrong on our side. Your message was saved. Please try again, or call (312) 660-1370."
+    ]
     (stored,) = inbound_messages(db)
     assert stored.body == secret_words and stored.status == "failed"
     logged = caplog.text
