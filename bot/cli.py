@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from bot.answers import PARSERS
+from bot.catalog import translate_cli
 from bot.db import get_db
 from bot.engine.loader import check_flows, load_flows
 from bot.export import export_records, write_csv, write_jsonl
@@ -113,4 +114,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(flows_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(chat_command)
-    app.cli.add_command(__import__("bot.catalog").catalog.translate_cli)
+    app.cli.add_command(translate_cli)
