@@ -45,6 +45,8 @@ class Contact(SQLModel, table=True):
     address: str = Field(max_length=64, unique=True, index=True)
     channel: str = Field(max_length=16)
     locale: str = Field(default="en", max_length=16)
+    locale_source: str = Field(default="default", max_length=12)  # default | detected | chosen
+    home_state: str | None = Field(default=None, max_length=2)  # USPS code, once confirmed or asked
     opted_out: bool = Field(default=False)
     opted_out_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -52,7 +52,9 @@ def upsert_contact(session: Session, address: str, channel: str) -> Contact:
     """Return the contact for an address, creating it if this is the first text from it."""
     session.execute(
         _insert(session, Contact)
-        .values(address=address, channel=channel, locale="en", opted_out=False, created_at=utcnow())
+        .values(
+            address=address, channel=channel, locale="en", locale_source="default", opted_out=False, created_at=utcnow()
+        )
         .on_conflict_do_nothing(index_elements=["address"])
     )
     return session.execute(select(Contact).where(Contact.address == address)).scalar_one()
