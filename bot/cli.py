@@ -37,6 +37,24 @@ def check_command() -> None:
     click.echo(f"{len(flows.flows)} flows, {nodes} nodes: no problems.")
 
 
+@flows_cli.command("sources")
+def sources_command() -> None:
+    """List every legal information text with its sources and review date, for a lawyer's audit."""
+    flows = load_flows(current_app.config["FLOWS_DIR"])
+    for flow in flows.flows.values():
+        if not flow.legal:
+            continue
+        click.echo(f"== {flow.name}: {flow.title}")
+        for node in flow.nodes.values():
+            if not node.say or not node.facts:
+                continue
+            click.echo(f"\n{flow.name}.{node.name} (last reviewed {node.reviewed or 'NEVER'})")
+            click.echo("  " + node.say.replace("\n", "\n  "))
+            for source in node.sources or ("NO SOURCE",):
+                click.echo(f"  - {source}")
+        click.echo()
+
+
 @click.command("chat")
 @click.option("--sender", default="+13125550100", show_default=True, help="The number you pretend to text from.")
 @click.option("--whatsapp", is_flag=True, help="Text as a WhatsApp user.")

@@ -21,6 +21,7 @@ CONTACT_DEFAULTS = {
     "ORG_NAME": "Holdline",
     "LEGAL_HELP_PHONE": "(312) 660-1370",
     "FAMILY_SUPPORT_PHONE": "1-855-435-7693",
+    "ICE_LOCATOR_URL": "https://locator.ice.gov",
 }
 
 

@@ -85,6 +85,7 @@ class Hotline:
                     media=tuple({"url": url, "content_type": kind} for url, kind in inbound.media),
                     sender=inbound.address.removeprefix("whatsapp:"),
                     prefill={"from_state": inbound.from_state} if inbound.from_state else {},
+                    profile=store.profile_of(contact),
                     reports=store.report_infos(session, contact),
                 ),
                 translate=self.catalogs.translator(contact.locale),
@@ -104,6 +105,8 @@ class Hotline:
                     )
                     replies = [reply.replace("{ref}", ref) for reply in replies]
                     log.info("report %s submitted (urgency %s)", report.ref, report.urgency)
+                elif event.name == "remember":
+                    store.remember(contact, event.data)
                 elif event.name == "erase":
                     kept = store.erase_contact_data(session, contact)
                     log.info("contact %s erased their data; %d report(s) kept", contact.id, len(kept))

@@ -150,6 +150,22 @@ def save_conversation(session: Session, contact: Contact, state: dict[str, Any],
     session.add(conversation)
 
 
+# Answers a texter gives once and we keep for next time: answer name -> Contact column.
+PROFILE_COLUMNS = {"home_state": "home_state"}
+
+
+def profile_of(contact: Contact) -> dict[str, str]:
+    """Return the remembered answers of a contact (e.g. the state whose law applies)."""
+    return {name: getattr(contact, column) for name, column in PROFILE_COLUMNS.items() if getattr(contact, column)}
+
+
+def remember(contact: Contact, answers: dict[str, Any]) -> None:
+    """Keep answers the flows mark `remember: true` on the contact."""
+    for name, value in answers.items():
+        if name in PROFILE_COLUMNS:
+            setattr(contact, PROFILE_COLUMNS[name], str(value))
+
+
 def set_opted_out(contact: Contact, opted_out: bool, now: datetime) -> None:
     """Record that a number opted out (STOP) or back in (START)."""
     contact.opted_out = opted_out

@@ -27,7 +27,18 @@ def parse_choice(text: str, ctx: ParseContext) -> Parsed:
     near = closest(said, ctx.choices)
     if near is not None:
         return Parsed(ok=True, value=near)
+    if ctx.options.get("contains"):
+        return _contained(said, ctx)
     return fail()
+
+
+def _contained(said: str, ctx: ParseContext) -> Parsed:
+    """Find the one choice whose phrase (two words or more) appears inside a longer text."""
+    padded = f" {said} "
+    found = {
+        value for value, words in ctx.choices.items() for word in words if " " in word and f" {word} " in padded
+    }
+    return Parsed(ok=True, value=found.pop()) if len(found) == 1 else fail()
 
 
 def parse_yes_no(text: str, ctx: ParseContext) -> Parsed:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 END = "end"
 FLOW_PREFIX = "flow:"
+WAIT_PREFIX = "wait:"  # go to a question without asking it again (its text was just sent or is known)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class Ask:
     options: dict[str, object] = field(default_factory=dict)
     prefill: str | None = None  # a known value (e.g. Twilio's FromState) offered for confirmation
     confirm: str | None = None  # the question that offers the prefilled value: "Is the jail in {prefill}?"
+    known: str | None = None  # a remembered value (e.g. home_state): when known, the question is not asked
+    remember: bool = False  # keep the answer for this texter beyond this conversation
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,10 @@ class Node:
     event: str | None = None
     note: str | None = None
     review: tuple[ReviewItem, ...] = ()
+    sources: tuple[str, ...] = ()  # where the facts in `say` come from (never sent)
+    reviewed: str | None = None  # when a lawyer last checked this text (YYYY-MM-DD)
+    set: dict[str, str] = field(default_factory=dict)  # fixed answers recorded on arrival
+    facts: bool = True  # in a legal flow, False marks a menu or question that states no legal facts
 
     def targets(self) -> list[str]:
         """Every target this node can route to."""
@@ -69,6 +76,7 @@ class Flow:
     start: str
     nodes: dict[str, Node]
     resumable: bool = False
+    legal: bool = False  # legal information: every text must carry sources and a review date
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,7 @@ class Wordlist:
     name: str
     words: str
     note: str | None = None
+    flow: str | None = None  # a keyword that opens a flow (REPORT)
 
 
 @dataclass(frozen=True)
@@ -93,7 +102,9 @@ class FlowSet:
 
 
 def split_target(target: str, current_flow: str) -> tuple[str, str | None]:
-    """Return (flow, node) for a target: `node`, `flow:name` (its start) or `end` (node None)."""
+    """Return (flow, node) for a target: `node`, `wait:node`, `flow:name` (its start) or `flow:name.node`."""
+    target = target.removeprefix(WAIT_PREFIX)
     if target.startswith(FLOW_PREFIX):
-        return target[len(FLOW_PREFIX) :], None
+        flow, _, node = target[len(FLOW_PREFIX) :].partition(".")
+        return flow, node or None
     return current_flow, target

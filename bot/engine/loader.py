@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import string
+from datetime import date
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.engine.flow import END, FLOW_PREFIX, Ask, Choice, Flow, FlowSet, Node, ReviewItem, Wordlist, split_target
+from bot.engine.flow import END, WAIT_PREFIX, Ask, Choice, Flow, FlowSet, Node, ReviewItem, Wordlist, split_target
 
 SYSTEM_FILE = "system.yaml"
 KEYWORDS_FILE = "keywords.yaml"
-NODE_KEYS = {"say", "ask", "next", "cases", "event", "note", "review"}
-ASK_KEYS = {"parser", "save", "hint", "choices", "optional", "options", "prefill", "confirm"}
+NODE_KEYS = {"say", "ask", "next", "cases", "event", "note", "review", "sources", "reviewed", "set", "facts"}
+ASK_KEYS = {"parser", "save", "hint", "choices", "optional", "options", "prefill", "confirm", "known", "remember"}
 REQUIRED_KEYWORDS = ("stop", "start", "help", "menu", "exit", "back", "skip", "status", "delete")
 REQUIRED_MESSAGES = (
     "welcome", "help", "stopped", "started", "apology", "resume", "way_out", "no_back", "cannot_skip", "text_cut",
@@ -68,6 +69,8 @@ def _ask(raw: Any, where: str) -> Ask:
         options=dict(raw.get("options") or {}),
         prefill=raw.get("prefill"),
         confirm=_text(raw.get("confirm"), f"{where}.confirm"),
+        known=raw.get("known"),
+        remember=bool(raw.get("remember", False)),
     )
 
 
@@ -109,6 +112,10 @@ def _node(name: str, raw: Any, where: str) -> Node:
         event=raw.get("event"),
         note=_text(raw.get("note"), f"{where}.note"),
         review=_review(raw.get("review"), where),
+        sources=tuple(str(source) for source in raw.get("sources") or ()),
+        reviewed=str(raw["reviewed"]) if raw.get("reviewed") else None,
+        set={str(k): str(v) for k, v in (raw.get("set") or {}).items()},
+        facts=bool(raw.get("facts", True)),
     )
 
 
@@ -126,6 +133,7 @@ def _flow(path: Path, data: dict[str, Any]) -> Flow:
         start=str(data.get("start", next(iter(nodes)))),
         nodes=nodes,
         resumable=bool(data.get("resumable", False)),
+        legal=bool(data.get("legal", False)),
     )
 
 
@@ -135,7 +143,9 @@ def _wordlists(raw: Any, where: str) -> dict[str, Wordlist]:
     lists = {}
     for name, value in raw.items():
         if isinstance(value, dict):
-            lists[name] = Wordlist(name=name, words=str(value.get("words", "")), note=value.get("note"))
+            lists[name] = Wordlist(
+                name=name, words=str(value.get("words", "")), note=value.get("note"), flow=value.get("flow")
+            )
         else:
             lists[name] = Wordlist(name=name, words=str(value))
     return lists
@@ -213,6 +223,9 @@ def check_flows(flows: FlowSet, parsers: Iterable[str], context_keys: Iterable[s
     for name in REQUIRED_KEYWORDS:
         if name not in flows.keywords:
             problems.append(f"keywords.yaml: keyword {name!r} is missing")
+    for name, words in flows.keywords.items():
+        if words.flow and words.flow not in flows.flows:
+            problems.append(f"keywords.yaml: keyword {name!r} opens an unknown flow {words.flow!r}")
     for name in REQUIRED_MESSAGES:
         if name not in flows.messages:
             problems.append(f"system.yaml: message {name!r} is missing")
@@ -251,6 +264,10 @@ def check_flows(flows: FlowSet, parsers: Iterable[str], context_keys: Iterable[s
                 problem = _check_target(flows, flow, target)
                 if problem:
                     problems.append(f"{where}: {problem}")
+            if flow.legal and node.say and node.facts and (not node.sources or not node.reviewed):
+                problems.append(f"{where}: legal information needs `sources` and a `reviewed` date")
+            if node.reviewed and not _is_date(node.reviewed):
+                problems.append(f"{where}: reviewed must be a date like 2026-11-27")
             for context, text in _node_texts(flow, node):
                 for field in placeholders(text) - allowed:
                     problems.append(f"{context}: unknown placeholder {{{field}}}")
@@ -258,8 +275,18 @@ def check_flows(flows: FlowSet, parsers: Iterable[str], context_keys: Iterable[s
         for field in placeholders(text) - allowed:
             problems.append(f"system.{key}: unknown placeholder {{{field}}}")
     if flows.entry_flow in flows.flows:
-        problems.extend(_unreachable(flows, {(flows.entry_flow, flows.flows[flows.entry_flow].start)}))
+        entries = {(flows.entry_flow, flows.flows[flows.entry_flow].start)}
+        entries |= {(w.flow, flows.flows[w.flow].start) for w in flows.keywords.values() if w.flow in flows.flows}
+        problems.extend(_unreachable(flows, entries))
     return problems
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _node_texts(flow: Flow, node: Node) -> list[tuple[str, str]]:
@@ -277,10 +304,14 @@ def _node_texts(flow: Flow, node: Node) -> list[tuple[str, str]]:
 def _check_target(flows: FlowSet, flow: Flow, target: str) -> str | None:
     if target == END:
         return None
-    if target.startswith(FLOW_PREFIX):
-        name = target[len(FLOW_PREFIX) :]
-        return None if name in flows.flows else f"target {target!r}: no flow {name!r}"
-    return None if target in flow.nodes else f"target {target!r}: no node {target!r} in flow {flow.name!r}"
+    name, node = split_target(target, flow.name)
+    if name not in flows.flows:
+        return f"target {target!r}: no flow {name!r}"
+    if node is not None and node not in flows.flows[name].nodes:
+        return f"target {target!r}: no node {node!r} in flow {name!r}"
+    if target.startswith(WAIT_PREFIX) and (node is None or not flows.flows[name].nodes[node].ask):
+        return f"target {target!r}: can only wait at a question"
+    return None
 
 
 def _unreachable(flows: FlowSet, entry_points: set[tuple[str, str]]) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 from bot.answers import PARSERS, ParseContext, Parsed, Parser
 from bot.answers.choice import parse_choice
 from bot.answers.display import DISPLAYS
-from bot.engine.flow import END, FlowSet, Node, split_target
+from bot.engine.flow import END, WAIT_PREFIX, FlowSet, Node, split_target
 from bot.engine.keywords import match_keyword
 from bot.engine.state import State
 from bot.engine.text import normalize, split_words
@@ -54,7 +54,8 @@ class Inputs:
     timezone: str = "America/Chicago"
     media: tuple[dict[str, str], ...] = ()
     sender: str = ""  # E.164
-    prefill: dict[str, str] = field(default_factory=dict)  # e.g. {"from_state": "IL"}
+    prefill: dict[str, str] = field(default_factory=dict)  # e.g. {"from_state": "IL"}, offered for a YES
+    profile: dict[str, str] = field(default_factory=dict)  # remembered answers, e.g. {"home_state": "IL"}
     reports: tuple[ReportInfo, ...] = ()  # this texter's own reports, oldest first
 
 
@@ -201,6 +202,14 @@ class _Turn:
             self.leave_flow()
             self.enter_flow(self.flows.entry_flow)
             return
+        opens = self.flows.keywords[keyword].flow if keyword in self.flows.keywords else None
+        if opens:
+            if not st.started:
+                st.started = True
+                self.say_system("welcome")
+            self.leave_flow()
+            self.enter_flow(opens)
+            return
         if st.pending == "resume":
             self.answer_resume()
             return
@@ -282,6 +291,11 @@ class _Turn:
         if node_name is None:
             self.reset_flow(None)
             self.enter_flow(flow_name)
+            return
+        if flow_name != st.flow:
+            self.reset_flow(flow_name)
+        if target.startswith(WAIT_PREFIX):
+            st.node = node_name
         else:
             self.visit(node_name)
 
@@ -290,6 +304,8 @@ class _Turn:
         for _ in range(MAX_NODES_PER_TURN):
             flow = self.flows.flows[self.state.flow]
             node = flow.nodes[node_name]
+            for name, value in node.set.items():
+                self.state.answers[name] = value
             if node.event:
                 self.events.append(Event(node.event, {"flow": flow.name, "answers": dict(self.state.answers)}))
             if node.ask:
@@ -302,9 +318,8 @@ class _Turn:
                 self.reset_flow(None)
                 return
             flow_name, next_node = split_target(node.next, flow.name)
-            if next_node is None:
-                self.reset_flow(None)
-                self.enter_flow(flow_name)
+            if next_node is None or flow_name != flow.name or node.next.startswith(WAIT_PREFIX):
+                self.go(node.next)
                 return
             node_name = next_node
         raise RuntimeError("flow loops without asking anything")
@@ -313,6 +328,13 @@ class _Turn:
         """Ask a node's question: offer a known value for a YES, show a summary, or just ask."""
         assert node.ask is not None
         st, base = self.state, f"{self.state.flow}.{node.name}"
+        known_as = node.ask.known or ""
+        remembered = st.answers.get(known_as) or self.inputs.profile.get(known_as)
+        if remembered:
+            parsed = self.parsers[node.ask.parser](remembered, self.parse_context(st.flow, node))
+            if parsed.ok:
+                self.accept(node, parsed, remember=False, record=False)
+                return
         known = self.inputs.prefill.get(node.ask.prefill or "")
         if known and node.ask.confirm and node.ask.save not in st.answers:
             parsed = self.parsers[node.ask.parser](known, self.parse_context(st.flow, node))
@@ -404,9 +426,13 @@ class _Turn:
         if st.misses >= MISSES_BEFORE_WAY_OUT:
             st.misses = 0
             self.say_system("way_out")
-        self.reask()
+        if node.ask.options.get("repeat", True):
+            self.reask()
 
-    def accept(self, node: Node, parsed: Parsed, shown: str | None = None) -> None:
+    def accept(
+        self, node: Node, parsed: Parsed, shown: str | None = None, remember: bool = True, record: bool = True
+    ) -> None:
+        """Keep an answer and move on; `record=False` for answers already known (BACK skips them)."""
         st = self.state
         assert node.ask is not None
         if parsed.notice:
@@ -414,7 +440,10 @@ class _Turn:
         if node.ask.save:
             st.answers[node.ask.save] = parsed.value
             st.shown[node.ask.save] = shown if shown is not None else self.display(node, parsed)
-        st.stack.append(node.name)
+            if node.ask.remember and remember and parsed.value is not None:
+                self.events.append(Event("remember", {node.ask.save: parsed.value}))
+        if record:
+            st.stack.append(node.name)
         st.misses, st.pending, st.pending_value = 0, None, None
         self.go(node.cases.get(str(parsed.value), node.next))
 

@@ -66,8 +66,22 @@ nodes:
 """
 
 
+REPORT = """
+flow: report
+title: Report
+start: only
+nodes:
+  only:
+    say: The report flow (opened by the REPORT keyword).
+"""
+
+
 def write_flows(directory: Path, **flows: str) -> Path:
-    """Write a flows directory with the repo's system.yaml and keywords.yaml plus the given flows."""
+    """Write a flows directory with the repo's system.yaml and keywords.yaml plus the given flows.
+
+    A one-node `report` flow is added unless given, since the REPORT keyword opens it.
+    """
+    flows.setdefault("report", REPORT)
     directory.mkdir(parents=True, exist_ok=True)
     for name in ("system.yaml", "keywords.yaml"):
         shutil.copy(REPO_FLOWS / name, directory / name)

@@ -105,3 +105,67 @@ def test_flows_check_command_fails_on_broken_flows(tmp_path: Path, sqlite_url: s
     result = app.test_cli_runner().invoke(args=["flows", "check"])
     assert result.exit_code == 1
     assert "target 'three'" in result.output
+
+
+LEGAL = """
+flow: info
+title: Info
+legal: true
+start: one
+nodes:
+  one:
+    say: Info one.
+    sources: [8 CFR 287.7]
+    reviewed: 2026-11-27
+    next: two
+  two:
+    say: Info two. Call {legal_help_phone}.
+    sources: [Illinois TRUST Act, 5 ILCS 805/15(a)]
+    reviewed: 2026-11-27
+"""
+
+
+def test_legal_texts_with_sources_and_dates_pass(tmp_path: Path) -> None:
+    assert problems_with(tmp_path, menu=MENU, survey=SURVEY, info=LEGAL) == []
+
+
+def test_a_legal_text_without_a_source_fails(tmp_path: Path) -> None:
+    broken = LEGAL.replace("    sources: [8 CFR 287.7]\n", "")
+    assert "info.one: legal information needs `sources` and a `reviewed` date" in problems_with(
+        tmp_path, menu=MENU, survey=SURVEY, info=broken
+    )
+
+
+def test_a_legal_text_without_a_review_date_fails(tmp_path: Path) -> None:
+    broken = LEGAL.replace("    reviewed: 2026-11-27\n    next: two", "    next: two")
+    assert "info.one: legal information needs `sources` and a `reviewed` date" in problems_with(
+        tmp_path, menu=MENU, survey=SURVEY, info=broken
+    )
+
+
+def test_a_review_date_must_be_a_date(tmp_path: Path) -> None:
+    broken = LEGAL.replace("    reviewed: 2026-11-27\n    next: two", "    reviewed: last week\n    next: two")
+    assert "info.one: reviewed must be a date like 2026-11-27" in problems_with(
+        tmp_path, menu=MENU, survey=SURVEY, info=broken
+    )
+
+
+def test_every_rights_text_in_the_repository_has_sources_and_a_date() -> None:
+    flows = load_flows(REPO_FLOWS)
+    legal = [f for f in flows.flows.values() if f.legal]
+    assert {f.name for f in legal} >= {"rights", "street"}
+    checked = 0
+    for flow in legal:
+        for node in flow.nodes.values():
+            if node.say and node.facts:
+                assert node.sources and node.reviewed, f"{flow.name}.{node.name}"
+                checked += 1
+    assert checked >= 15
+
+
+def test_flows_sources_lists_every_text_with_its_sources(sqlite_app) -> None:
+    result = sqlite_app.test_cli_runner().invoke(args=["flows", "sources"])
+    assert result.exit_code == 0, result.output
+    assert "rights.hold_2_il (last reviewed 2026-11-27)" in result.output
+    assert "  - Illinois TRUST Act, 5 ILCS 805/15(a)" in result.output
+    assert "NO SOURCE" not in result.output and "NEVER" not in result.output
