@@ -72,7 +72,10 @@ def extract_flows(
         if _source_file(context) != path.name:
             continue
         comments = [f"{TRANSLATORS} {' '.join(note.split())}"] if note else []
-        yield _line_of(context, lines), "pgettext", (context, text), comments
+        if isinstance(text, tuple):
+            yield _line_of(context, lines), "npgettext", (context, *text), comments
+        else:
+            yield _line_of(context, lines), "pgettext", (context, text), comments
 
 
 def _source_file(context: str) -> str:

@@ -14,7 +14,9 @@ from bot.db import Database
 from bot.engine import runner
 from bot.engine.flow import FlowSet
 from bot.engine.state import State
+from bot.engine.text import split_words
 from bot.i18n import Catalogs
+from bot.languages import Detector, load_languages
 from bot.logsafe import describe_exception
 from bot.models import utcnow
 from bot.sms.segments import split_to_budget
@@ -22,6 +24,7 @@ from bot.store import Inbound
 
 log = logging.getLogger("holdline.hotline")
 
+EVERYWHERE_KEYWORDS = ("stop", "language")  # understood in every language, whatever the texter's
 SEGMENT_BUDGET = 3  # SMS segments one reply may cost
 CARRIER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
 
@@ -35,6 +38,25 @@ class Hotline:
     catalogs: Catalogs
     settings: dict[str, Any]
     clock: Callable[[], datetime] = field(default=utcnow)  # tests move time forward through this
+    speech: runner.Speech = field(init=False)
+    detector: Detector | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Offer the languages that have a catalog, and learn their STOP and LANGUAGE words."""
+        registry = load_languages(self.settings["LOCALES_DIR"])
+        available = [code for code in registry.codes if code in self.catalogs.available()]
+        languages = registry.only(available) if len(available) > 1 else None
+        everywhere = {
+            name: sorted({word for code in available for word in self.words_of(code, name)})
+            for name in EVERYWHERE_KEYWORDS
+        }
+        self.speech = runner.Speech(translators=self.catalogs.translator, languages=languages, everywhere=everywhere)
+        self.detector = Detector(languages) if languages else None
+
+    def words_of(self, locale: str, keyword: str) -> list[str]:
+        """The words of a keyword in one locale."""
+        source = self.flows.keywords[keyword].words
+        return split_words(self.catalogs.translator(locale)(f"keyword.{keyword}", source))
 
     @property
     def policy(self) -> runner.Policy:
@@ -71,9 +93,12 @@ class Hotline:
             if store.inbound_status(session, message_id) != "received":
                 return store.replies_to(session, message_id)
             data, last_seen = store.load_conversation(session, contact)
+            state = State.from_dict(data)
+            locale_known = contact.locale_source != "default"
+            detect = self.detector and not locale_known and not state.started
             outcome = runner.handle(
                 self.flows,
-                State.from_dict(data),
+                state,
                 runner.Inputs(
                     text=inbound.body,
                     now=now,
@@ -86,11 +111,13 @@ class Hotline:
                     sender=inbound.address.removeprefix("whatsapp:"),
                     prefill={"from_state": inbound.from_state} if inbound.from_state else {},
                     profile=store.profile_of(contact),
+                    locale_known=locale_known,
+                    detected=self.detector.detect(inbound.body) if detect and self.detector else None,
                     reports=store.report_infos(session, contact),
                 ),
-                translate=self.catalogs.translator(contact.locale),
                 context=self.context(),
                 policy=self.policy,
+                speech=self.speech,
             )
             erased, replies = False, outcome.replies
             for event in outcome.events:
@@ -105,6 +132,8 @@ class Hotline:
                     )
                     replies = [reply.replace("{ref}", ref) for reply in replies]
                     log.info("report %s submitted (urgency %s)", report.ref, report.urgency)
+                elif event.name == "locale":
+                    store.set_locale(contact, event.data["locale"], event.data["source"])
                 elif event.name == "remember":
                     store.remember(contact, event.data)
                 elif event.name == "erase":

@@ -10,7 +10,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from bot.engine.runner import Translate
 
 DOMAIN = "messages"
 SOURCE_LOCALE = "en"
@@ -57,11 +56,19 @@ class Catalogs:
             catalog = read_po(fp)  # lenient here: `flask translate check` is where bad entries fail
         return Translations(BytesIO(compile_catalog(catalog)), domain=DOMAIN)
 
-    def translator(self, locale: str) -> Translate:
+    def translator(self, locale: str) -> Translator:
         """Return translate(context, source) for a locale; untranslated text falls back to English."""
-        catalog = self.translations(locale)
+        return Translator(self.translations(locale))
 
-        def translate(context: str, source: str) -> str:
-            return catalog.pgettext(context, source)
 
-        return translate
+class Translator:
+    """Translate one locale's texts: `t(context, source)`, and `t.plural(context, one, many, n)`."""
+
+    def __init__(self, catalog: NullTranslations) -> None:
+        self.catalog = catalog
+
+    def __call__(self, context: str, source: str) -> str:
+        return self.catalog.pgettext(context, source)
+
+    def plural(self, context: str, singular: str, plural: str, count: int) -> str:
+        return self.catalog.npgettext(context, singular, plural, count)

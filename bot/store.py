@@ -166,6 +166,12 @@ def remember(contact: Contact, answers: dict[str, Any]) -> None:
             setattr(contact, PROFILE_COLUMNS[name], str(value))
 
 
+def set_locale(contact: Contact, locale: str, source: str) -> None:
+    """Record the texter's language and how we know it (detected or chosen)."""
+    contact.locale = locale
+    contact.locale_source = source
+
+
 def set_opted_out(contact: Contact, opted_out: bool, now: datetime) -> None:
     """Record that a number opted out (STOP) or back in (START)."""
     contact.opted_out = opted_out

@@ -63,9 +63,13 @@ def _spanish(**changes: Any) -> Catalog:
     for message in template:
         if not message.id or message.context in changes and changes[message.context] is None:
             continue
-        text = changes.get(message.context, "ES " + message.id)
+        if message.pluralizable:  # one form for "one", the plural for each other form Spanish has
+            spanish = ("ES " + message.id[0],) + ("ES " + message.id[1],) * (catalog.num_plurals - 1)
+        else:
+            spanish = "ES " + message.id
+        text = changes.get(message.context, spanish)
         flags = {"fuzzy"} if text == "FUZZY" else set()
-        catalog.add(message.id, "ES " + message.id if flags else text, context=message.context, flags=flags)
+        catalog.add(message.id, spanish if flags else text, context=message.context, flags=flags)
     return catalog
 
 

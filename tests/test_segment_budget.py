@@ -17,9 +17,10 @@ BUDGET = 3
 FLOWS = load_flows(REPO_FLOWS)
 CONTEXT = {key.lower(): value for key, value in CONTACT_DEFAULTS.items()}
 SENT = [
-    (context, text)
+    (context, form)
     for context, text, _ in iter_texts(FLOWS)
     if not context.startswith(("keyword.", "answer.")) and ".choice." not in context and not context.endswith(".title")
+    for form in (text if isinstance(text, tuple) else (text,))
 ]
 
 

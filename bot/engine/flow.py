@@ -96,6 +96,7 @@ class FlowSet:
     flows: dict[str, Flow]
     messages: dict[str, str]
     message_notes: dict[str, str]
+    message_plurals: dict[str, str]  # system messages with a count: key -> plural English text
     keywords: dict[str, Wordlist]
     answer_words: dict[str, Wordlist]
     entry_flow: str = "menu"

@@ -163,12 +163,14 @@ def load_flows(directory: str | Path) -> FlowSet:
         flow = _flow(path, _read_yaml(path))
         flows[flow.name] = flow
     system = _read_yaml(root / SYSTEM_FILE)
-    messages, notes = {}, {}
+    messages, notes, plurals = {}, {}, {}
     for key, value in (system.get("messages") or {}).items():
         if isinstance(value, dict):
             messages[key] = str(value.get("text", "")).strip()
             if value.get("note"):
                 notes[key] = str(value["note"])
+            if value.get("plural"):
+                plurals[key] = str(value["plural"]).strip()
         else:
             messages[key] = str(value).strip()
     words = _read_yaml(root / KEYWORDS_FILE)
@@ -176,6 +178,7 @@ def load_flows(directory: str | Path) -> FlowSet:
         flows=flows,
         messages=messages,
         message_notes=notes,
+        message_plurals=plurals,
         keywords=_wordlists(words.get("keywords"), "keywords"),
         answer_words=_wordlists(words.get("answers"), "answers"),
     )
@@ -186,10 +189,14 @@ def placeholders(text: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(text) if field}
 
 
-def iter_texts(flows: FlowSet) -> Iterable[tuple[str, str, str | None]]:
-    """Yield (context, English text, translator note) for every sendable or typeable text."""
+def iter_texts(flows: FlowSet) -> Iterable[tuple[str, str | tuple[str, str], str | None]]:
+    """Yield (context, English text, translator note) for every sendable or typeable text.
+
+    A message with a count yields its text as (singular, plural).
+    """
     for key, text in flows.messages.items():
-        yield f"system.{key}", text, flows.message_notes.get(key)
+        plural = flows.message_plurals.get(key)
+        yield f"system.{key}", (text, plural) if plural else text, flows.message_notes.get(key)
     for name, words in flows.keywords.items():
         yield f"keyword.{name}", words.words, words.note
     for name, words in flows.answer_words.items():
@@ -271,7 +278,7 @@ def check_flows(flows: FlowSet, parsers: Iterable[str], context_keys: Iterable[s
             for context, text in _node_texts(flow, node):
                 for field in placeholders(text) - allowed:
                     problems.append(f"{context}: unknown placeholder {{{field}}}")
-    for key, text in flows.messages.items():
+    for key, text in list(flows.messages.items()) + list(flows.message_plurals.items()):
         for field in placeholders(text) - allowed:
             problems.append(f"system.{key}: unknown placeholder {{{field}}}")
     if flows.entry_flow in flows.flows:

@@ -18,6 +18,7 @@ from bot.engine.flow import END, WAIT_PREFIX, FlowSet, Node, split_target
 from bot.engine.keywords import match_keyword
 from bot.engine.state import State
 from bot.engine.text import normalize, split_words
+from bot.languages import Languages
 
 # Translate(context, English source) -> text in the texter's language.
 Translate = Callable[[str, str], str]
@@ -57,6 +58,8 @@ class Inputs:
     prefill: dict[str, str] = field(default_factory=dict)  # e.g. {"from_state": "IL"}, offered for a YES
     profile: dict[str, str] = field(default_factory=dict)  # remembered answers, e.g. {"home_state": "IL"}
     reports: tuple[ReportInfo, ...] = ()  # this texter's own reports, oldest first
+    locale_known: bool = True  # False until the language was detected or chosen
+    detected: str | None = None  # the language a first text is clearly in, when the locale is not known
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,15 @@ class Outcome:
     events: list[Event]
 
 
+@dataclass(frozen=True)
+class Speech:
+    """The languages the bot can answer in: a translator per locale and the language menu."""
+
+    translators: Callable[[str], Translate]
+    languages: Languages | None = None
+    everywhere: Mapping[str, list[str]] = field(default_factory=dict)  # keyword words in every language
+
+
 def handle(
     flows: FlowSet,
     state: State,
@@ -93,9 +105,11 @@ def handle(
     context: Mapping[str, str] | None = None,
     policy: Policy = Policy(),
     parsers: Mapping[str, Parser] = PARSERS,
+    speech: Speech | None = None,
 ) -> Outcome:
     """Return the replies, new state and events for one inbound text; `state` is not modified."""
-    turn = _Turn(flows, state.copy(), inputs, translate, dict(context or {}), policy, parsers)
+    speech = speech or Speech(translators=lambda _locale: translate)
+    turn = _Turn(flows, state.copy(), inputs, speech, dict(context or {}), policy, parsers)
     turn.run()
     return Outcome(replies=turn.replies, state=turn.state, events=turn.events)
 
@@ -123,7 +137,7 @@ class _Turn:
         flows: FlowSet,
         state: State,
         inputs: Inputs,
-        translate: Translate,
+        speech: Speech,
         context: dict[str, str],
         policy: Policy,
         parsers: Mapping[str, Parser],
@@ -131,7 +145,8 @@ class _Turn:
         self.flows = flows
         self.state = state
         self.inputs = inputs
-        self.translate = translate
+        self.speech = speech
+        self.locale = inputs.locale
         self.context = context
         self.policy = policy
         self.parsers = parsers
@@ -139,6 +154,10 @@ class _Turn:
         self.events: list[Event] = []
 
     # --- texts ---------------------------------------------------------------------------------
+
+    @property
+    def translate(self) -> Translate:
+        return self.speech.translators(self.locale)
 
     def words(self, context: str, source: str) -> list[str]:
         """English words and their translation, normalised: both always work."""
@@ -164,6 +183,16 @@ class _Turn:
     def system(self, key: str, **extra: str) -> str:
         return self.render(f"system.{key}", self.flows.messages[key], **extra)
 
+    def system_count(self, key: str, count: int) -> str:
+        """A system message with a count, in the plural form the texter's language needs."""
+        singular, plural = self.flows.messages[key], self.flows.message_plurals.get(key, self.flows.messages[key])
+        translate_plural = getattr(self.translate, "plural", None)
+        if translate_plural is not None:
+            text = translate_plural(f"system.{key}", singular, plural, count)
+        else:
+            text = singular if count == 1 else plural
+        return text.format_map(_SafeFormat(self.context) | {"count": str(count)})
+
     def flow_title(self, flow_name: str) -> str:
         return self.translate(f"{flow_name}.title", self.flows.flows[flow_name].title)
 
@@ -173,6 +202,8 @@ class _Turn:
         st, inputs = self.state, self.inputs
         st.turns += 1
         keywords = {name: self.words(f"keyword.{name}", w.words) for name, w in self.flows.keywords.items()}
+        for name, words in self.speech.everywhere.items():  # STOP and LANGUAGE work in every language
+            keywords[name] = keywords.get(name, []) + [w for w in words if w not in keywords.get(name, [])]
         keyword = inputs.carrier_keyword or match_keyword(inputs.text, keywords)
         if inputs.opted_out:
             if keyword == "start":
@@ -193,6 +224,8 @@ class _Turn:
             return
         if keyword == "help":
             self.say_system("help")
+            return
+        if self.choose_language(keyword):
             return
         if keyword == "delete":
             st.pending, st.pending_value = "delete", None
@@ -238,6 +271,12 @@ class _Turn:
 
     def start_or_pick(self, keyword: str | None) -> None:
         """With nothing in progress: welcome a new texter, and take a menu pick if the text is one."""
+        locale_known = self.inputs.locale_known or any(e.name == "locale" for e in self.events)
+        if not self.state.started and not locale_known and self.speech.languages:
+            if self.inputs.detected is None:
+                self.offer_languages()
+                return
+            self.set_locale(self.inputs.detected, "detected")
         if not self.state.started:
             self.state.started = True
             self.say_system("welcome")
@@ -370,7 +409,7 @@ class _Turn:
         return ParseContext(
             choices=choices,
             words={name: self.answer_words(name) for name in self.flows.answer_words},
-            locale=self.inputs.locale,
+            locale=self.locale,
             now=self.inputs.now,
             timezone=self.inputs.timezone,
             options=ask.options,
@@ -393,9 +432,9 @@ class _Turn:
         if node.ask.parser == "yes_no" and value in ("yes", "no", "unknown"):
             return self.system(f"label_{value}")
         if node.ask.parser == "media" and isinstance(value, list):
-            return self.system("label_photos", count=str(len(value)))
+            return self.system_count("label_photos", len(value))
         shown = DISPLAYS.get(node.ask.parser)
-        return shown(value, self.inputs.locale, self.inputs.timezone) if shown else str(value)
+        return shown(value, self.locale, self.inputs.timezone) if shown else str(value)
 
     def answer(self, text: str) -> None:
         st = self.state
@@ -530,6 +569,45 @@ class _Turn:
             self.reask()
         else:
             self.enter_flow(flow_name)
+
+    # --- languages ---------------------------------------------------------------------------------
+
+    def choose_language(self, keyword: str | None) -> bool:
+        """Handle LANGUAGE, a language's name, or an answer to the language menu; True if it was one."""
+        languages = self.speech.languages
+        if languages is None:
+            return False
+        if keyword == "language":
+            self.offer_languages()
+            return True
+        picked = languages.pick(self.inputs.text)
+        if picked is None and self.state.pending == "language":
+            picked = languages.by_number(self.inputs.text)
+            if picked is None:
+                self.replies.append(self.system("language_unknown") + "\n" + languages.menu())
+                return True
+        if picked is None:
+            return False
+        self.state.pending = None
+        self.set_locale(picked, "chosen")
+        self.say_system("language_set")
+        st = self.state
+        if st.waiting:
+            self.reask()
+        elif st.started:
+            self.enter_flow(self.flows.entry_flow)
+        else:
+            self.start_or_pick("language")
+        return True
+
+    def offer_languages(self) -> None:
+        assert self.speech.languages is not None
+        self.state.pending = "language"
+        self.replies.append(self.speech.languages.menu())
+
+    def set_locale(self, locale: str, source: str) -> None:
+        self.locale = locale
+        self.events.append(Event("locale", {"locale": locale, "source": source}))
 
     # --- reports: STATUS and DELETE ----------------------------------------------------------
 
