@@ -10,7 +10,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-
 DOMAIN = "messages"
 SOURCE_LOCALE = "en"
 

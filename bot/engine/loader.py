@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import string
-from datetime import date
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +50,18 @@ def _text(value: Any, where: str) -> str | None:
     return value.strip()
 
 
-def _ask(raw: Any, where: str) -> Ask:
+def _mapping(raw: Any, where: str, allowed: set[str]) -> dict[str, Any]:
+    """Return raw as a mapping with only the allowed keys, or say precisely what is wrong."""
     if not isinstance(raw, dict):
-        raise FlowError(f"{where}.ask: expected a mapping")
-    unknown = set(raw) - ASK_KEYS
+        raise FlowError(f"{where}: expected a mapping")
+    unknown = set(raw) - allowed
     if unknown:
-        raise FlowError(f"{where}.ask: unknown keys {sorted(unknown)}")
+        raise FlowError(f"{where}: unknown keys {sorted(unknown)}")
+    return raw
+
+
+def _ask(raw: Any, where: str) -> Ask:
+    raw = _mapping(raw, f"{where}.ask", ASK_KEYS)
     choices_raw = raw.get("choices") or {}
     if not isinstance(choices_raw, dict):
         raise FlowError(f"{where}.ask.choices: expected value: words")
@@ -95,11 +101,7 @@ def _review(raw: Any, where: str) -> tuple[ReviewItem, ...]:
 
 
 def _node(name: str, raw: Any, where: str) -> Node:
-    if not isinstance(raw, dict):
-        raise FlowError(f"{where}: expected a mapping")
-    unknown = set(raw) - NODE_KEYS
-    if unknown:
-        raise FlowError(f"{where}: unknown keys {sorted(unknown)}")
+    raw = _mapping(raw, where, NODE_KEYS)
     cases = raw.get("cases") or {}
     if not isinstance(cases, dict):
         raise FlowError(f"{where}.cases: expected value: target")

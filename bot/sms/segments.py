@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 # GSM 03.38 basic character set (what costs one septet).
 GSM7_BASIC = set(
@@ -61,42 +61,33 @@ def split_to_budget(text: str, budget: int = 3) -> list[str]:
     """
     if count_segments(text) <= budget:
         return [text]
+    return _pack((piece for line in text.split("\n") for piece in _fit_line(line, budget)), "\n", budget)
+
+
+def _fit_line(line: str, budget: int) -> list[str]:
+    """A line as it is, or cut between words when it alone is over budget (absurdly long words cut too)."""
+    if count_segments(line) <= budget:
+        return [line]
+    words: list[str] = []
+    for word in line.split(" "):
+        while count_segments(word) > budget:
+            words.append(word[: UCS2_PART * budget])
+            word = word[UCS2_PART * budget :]
+        words.append(word)
+    return _pack(words, " ", budget)
+
+
+def _pack(pieces: Iterable[str], separator: str, budget: int) -> list[str]:
+    """Join pieces greedily with `separator` into as few texts within budget as possible."""
     parts: list[str] = []
-    current = ""
-    for line in _pieces(text, budget):
-        candidate = f"{current}\n{line}" if current else line
-        if count_segments(candidate) <= budget:
+    current: str | None = None
+    for piece in pieces:
+        candidate = piece if current is None else f"{current}{separator}{piece}"
+        if current is None or count_segments(candidate) <= budget:
             current = candidate
         else:
             parts.append(current)
-            current = line
-    if current:
+            current = piece
+    if current is not None:
         parts.append(current)
     return parts
-
-
-def _pieces(text: str, budget: int) -> list[str]:
-    """Lines, with any line that alone is over budget cut between words (and absurd words cut)."""
-    pieces: list[str] = []
-    for line in text.split("\n"):
-        if count_segments(line) <= budget:
-            pieces.append(line)
-            continue
-        head = ""
-        for word in line.split(" "):
-            while count_segments(word) > budget:
-                if head:
-                    pieces.append(head)
-                    head = ""
-                cut = word[: UCS2_PART * budget]
-                pieces.append(cut)
-                word = word[len(cut) :]
-            trial = f"{head} {word}" if head else word
-            if count_segments(trial) <= budget:
-                head = trial
-            else:
-                pieces.append(head)
-                head = word
-        if head:
-            pieces.append(head)
-    return pieces
