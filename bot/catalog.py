@@ -32,6 +32,11 @@ from bot.sms.segments import count_segments, is_gsm7
 BABEL_CFG = "babel.cfg"
 FLOWS = "flows"
 POT_NAME = f"{DOMAIN}.pot"
+# Texts texters read or type carry a msgctxt (flows, `pgettext` in bot/) and go to messages.pot, which
+# every locale must translate completely. Staff dashboard texts (`gettext`/`lazy_gettext`, no context)
+# go to dashboard.pot: the dashboard is English-only for now, so no locale has to translate them yet.
+DASHBOARD_DOMAIN = "dashboard"
+DASHBOARD_POT = f"{DASHBOARD_DOMAIN}.pot"
 MAX_SEGMENTS = 3
 TRANSLATORS = "Translators:"
 # The pot's dates carry no information (git has the history) and would change every run.
@@ -125,8 +130,10 @@ def _line_of(context: str, lines: dict[tuple[str, ...], int]) -> int:
     return lines.get(path, 1)
 
 
-def extract_catalog(root: str | Path = PROJECT_ROOT, flows_dir: str | Path | None = None) -> Catalog:
-    """Collect every translatable text under root, as babel.cfg maps it, into a template catalog."""
+def extract_catalog(
+    root: str | Path = PROJECT_ROOT, flows_dir: str | Path | None = None, domain: str = DOMAIN
+) -> Catalog:
+    """Collect the translatable texts of one domain under root, as babel.cfg maps them, into a template."""
     root = Path(root)
     with (root / BABEL_CFG).open(encoding="utf-8") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg, str(root / BABEL_CFG))
@@ -148,7 +155,10 @@ def extract_catalog(root: str | Path = PROJECT_ROOT, flows_dir: str | Path | Non
         for filename, lineno, message, comments, context in extract_from_dir(
             directory, methods, options, keywords=DEFAULT_KEYWORDS, comment_tags=()
         ):
-            catalog.add(message, None, [(location_prefix + filename, lineno)], auto_comments=comments, context=context)
+            if (context is not None) == (domain == DOMAIN):
+                catalog.add(
+                    message, None, [(location_prefix + filename, lineno)], auto_comments=comments, context=context
+                )
     return catalog
 
 
@@ -184,14 +194,20 @@ def catalog_bytes(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
-def render_pot(root: str | Path = PROJECT_ROOT, flows_dir: str | Path | None = None) -> bytes:
-    """Return the bytes messages.pot must hold for the current source."""
-    return catalog_bytes(extract_catalog(root, flows_dir))
+def render_pot(
+    root: str | Path = PROJECT_ROOT, flows_dir: str | Path | None = None, domain: str = DOMAIN
+) -> bytes:
+    """Return the bytes messages.pot (or dashboard.pot) must hold for the current source."""
+    return catalog_bytes(extract_catalog(root, flows_dir, domain))
 
 
 def write_pot(locales_dir: str | Path, root: str | Path = PROJECT_ROOT, flows_dir: str | Path | None = None) -> bool:
-    """Write locales/messages.pot; return whether it changed."""
-    return _write_if_changed(Path(locales_dir) / POT_NAME, render_pot(root, flows_dir))
+    """Write locales/messages.pot and locales/dashboard.pot; return whether either changed."""
+    changed = [
+        _write_if_changed(Path(locales_dir) / f"{domain}.pot", render_pot(root, flows_dir, domain))
+        for domain in (DOMAIN, DASHBOARD_DOMAIN)
+    ]
+    return any(changed)
 
 
 def _write_if_changed(path: Path, data: bytes) -> bool:
@@ -298,6 +314,7 @@ def check_catalogs(
     locales_dir = Path(locales_dir)
     template = extract_catalog(root, flows_dir)
     problems = _check_pot(locales_dir / POT_NAME, template)
+    problems += _check_pot(locales_dir / DASHBOARD_POT, extract_catalog(root, flows_dir, DASHBOARD_DOMAIN))
     for message in template:
         if message.id:
             for text in _strings(message.id):
@@ -311,13 +328,13 @@ def _check_pot(pot: Path, template: Catalog) -> list[str]:
     """Compare the committed pot with a fresh extraction, naming the texts that differ."""
     fix = "run `flask translate extract`"
     if not pot.is_file():
-        return [f"{POT_NAME} is missing: {fix}"]
+        return [f"{pot.name} is missing: {fix}"]
     if pot.read_bytes() == catalog_bytes(template):
         return []
     try:
         committed = _read_catalog(pot)
     except (PoFileError, ValueError) as exc:
-        return [f"{POT_NAME} cannot be read ({exc}): {fix}"]
+        return [f"{pot.name} cannot be read ({exc}): {fix}"]
     old = {(m.context, _msgid(m)) for m in committed if m.id}
     new = {(m.context, _msgid(m)) for m in template if m.id}
     changed = ({ctx for ctx, _ in new - old} & {ctx for ctx, _ in old - new}) - {None}
@@ -327,7 +344,7 @@ def _check_pot(pot: Path, template: Catalog) -> list[str]:
         ("gone", [_short(ctx, msgid) for ctx, msgid in old - new if ctx not in changed]),
     )
     found = "; ".join(f"{name}: {_some(items)}" for name, items in groups if items)
-    return [f"{POT_NAME} is stale ({found or 'notes, places or header differ'}): {fix}"]
+    return [f"{pot.name} is stale ({found or 'notes, places or header differ'}): {fix}"]
 
 
 def _check_locale(po: Path, template: Catalog, values: Mapping[str, str] | None) -> list[str]:

@@ -16,6 +16,7 @@ from flask import Flask
 
 from bot import create_app
 from bot.catalog import (
+    DASHBOARD_DOMAIN,
     POT_NAME,
     catalog_bytes,
     check_catalogs,
@@ -25,6 +26,7 @@ from bot.catalog import (
     render_pot,
     sent_as_sms,
     update_catalogs,
+    write_pot,
 )
 from bot.config import PROJECT_ROOT
 from bot.engine.loader import load_flows
@@ -77,7 +79,7 @@ def _locales(tmp_path: Path, catalog: Catalog | None = None) -> Path:
     """Return a locales/ dir holding an up-to-date pot and, optionally, a Spanish catalog."""
     locales = tmp_path / "locales"
     locales.mkdir()
-    (locales / POT_NAME).write_bytes(render_pot())
+    write_pot(locales)
     if catalog is not None:
         po = locales / "es" / "LC_MESSAGES" / "messages.po"
         po.parent.mkdir(parents=True)
@@ -328,3 +330,21 @@ def test_flask_translate_commands_end_to_end(tmp_path: Path) -> None:
 
     assert runner.invoke(args=["translate", "compile"]).exit_code == 0
     assert (locales / "es" / "LC_MESSAGES" / "messages.mo").is_file()
+
+
+def test_dashboard_texts_go_to_their_own_template(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(FLOWS, root / "flows")
+    shutil.copy(Path(__file__).resolve().parent.parent / "babel.cfg", root / "babel.cfg")
+    (root / "bot").mkdir()
+    (root / "bot" / "views.py").write_text(
+        'from flask_babel import gettext, pgettext\n'
+        'LABEL = gettext("Assign to me")\n'
+        'TEXT = pgettext("staff_template.hello", "Hello from our staff.")\n'
+    )
+    texter = read_po(BytesIO(render_pot(root)))
+    dashboard = read_po(BytesIO(render_pot(root, domain=DASHBOARD_DOMAIN)))
+    assert texter.get("Hello from our staff.", "staff_template.hello") is not None
+    assert texter.get("Assign to me") is None
+    assert dashboard.get("Assign to me") is not None
+    assert dashboard.get("Hello from our staff.", "staff_template.hello") is None
