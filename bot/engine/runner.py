@@ -211,6 +211,10 @@ class _Turn:
                 self.say_system("started")
                 self.enter_flow(self.flows.entry_flow)
             return  # an opted-out number gets no reply at all until START
+        if not inputs.locale_known:  # even a first HELP or STOP is answered in kind
+            spoken = inputs.detected or self.keyword_language(keyword)
+            if spoken:
+                self.set_locale(spoken, "detected")
         if keyword == "stop":
             self.events.append(Event("opted_out"))
             self.say_system("stopped")
@@ -273,10 +277,8 @@ class _Turn:
         """With nothing in progress: welcome a new texter, and take a menu pick if the text is one."""
         locale_known = self.inputs.locale_known or any(e.name == "locale" for e in self.events)
         if not self.state.started and not locale_known and self.speech.languages:
-            if self.inputs.detected is None:
-                self.offer_languages()
-                return
-            self.set_locale(self.inputs.detected, "detected")
+            self.offer_languages()
+            return
         if not self.state.started:
             self.state.started = True
             self.say_system("welcome")
@@ -600,6 +602,17 @@ class _Turn:
             self.start_or_pick("language")
         return True
 
+    def keyword_language(self, keyword: str | None) -> str | None:
+        """The language whose own word for a keyword the text is ('HELP' is English, 'AYUDA' Spanish)."""
+        if keyword is None or keyword not in self.flows.keywords or self.speech.languages is None:
+            return None
+        said, source = normalize(self.inputs.text), self.flows.keywords[keyword].words
+        for code in self.speech.languages.codes:
+            translated = self.speech.translators(code)(f"keyword.{keyword}", source)
+            if said in split_words(source if code == "en" else translated):
+                return code
+        return None
+
     def offer_languages(self) -> None:
         assert self.speech.languages is not None
         self.state.pending = "language"
@@ -617,9 +630,13 @@ class _Turn:
         for word in sorted(status_words, key=len, reverse=True):
             if said == word:
                 return ""
-            if said.startswith(word + " "):
-                rest = said[len(word) + 1 :]
-                return normalize_ref(rest) or rest.upper()
+            if said.startswith(word):
+                rest = said[len(word) :].strip()
+                ref = normalize_ref(rest)
+                if ref:  # 'STATUS R-7K3M', and '状态R-7K3M' typed without a space
+                    return ref
+                if said.startswith(word + " "):
+                    return rest.upper()
         return None
 
     def answer_status(self, ref: str) -> None:
