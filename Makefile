@@ -26,13 +26,16 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## run: install, migrate the local SQLite database, start the web server and text the bot here
+## run: install, migrate the local SQLite database, start the web server, the dashboard and the outbox
+## worker (texts go to a local Twilio stand-in, printed in instance/worker.log), and text the bot here
 run: install
 	@$(LOCAL) db upgrade
 	@mkdir -p instance
-	@echo "Starting the hotline on http://$(HOST):$(PORT) (log: instance/server.log)"
+	@$(LOCAL) staff demo --url http://$(HOST):$(PORT)/staff/
+	@echo "Starting the hotline on http://$(HOST):$(PORT) (logs: instance/server.log, instance/worker.log)"
 	@$(LOCAL) run --host $(HOST) --port $(PORT) --no-reload >instance/server.log 2>&1 & server=$$!; \
-	  trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
+	  $(LOCAL) outbox work --stub >instance/worker.log 2>&1 & worker=$$!; \
+	  trap 'kill $$server $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(LOCAL) chat --url http://$(HOST):$(PORT) --wait 30
 
 ## serve: only the web server (webhook and, later, the dashboard), in the foreground

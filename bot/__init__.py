@@ -45,6 +45,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(sms_bp)
 
+    from bot.staff import init_app as init_staff
+
+    init_staff(app)
+
     from bot.cli import init_app as init_cli
 
     init_cli(app)

@@ -1,4 +1,4 @@
-"""Flask commands for operators and newcomers: `flask flows check`, `flask chat`."""
+"""Flask commands for operators and newcomers: `flask flows check`, `flask chat`, `flask staff`, `flask outbox`."""
 
 from __future__ import annotations
 
@@ -11,15 +11,23 @@ import urllib.request
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import func, select
 
+from bot import alerts
 from bot.answers import PARSERS
 from bot.catalog import translate_cli
 from bot.db import get_db
 from bot.engine.loader import check_flows, load_flows
 from bot.export import export_records, write_csv, write_jsonl
 from bot.hotline import Hotline
+from bot.models import Outbox, utcnow
+from bot.outbox import Worker
 from bot.reports import STATUSES
+from bot.sms.rest import TwilioSender
 from bot.sms.simulator import Simulator
+from bot.sms.stub import TwilioStub
+from bot.staff import accounts
+from bot.staff.accounts import ROLES
 
 flows_cli = AppGroup("flows", help="Check the conversation content in flows/.")
 
@@ -127,8 +135,124 @@ def export_command(fmt: str, output: str | None, status: str | None, state: str 
             writer(records, sys.stdout)
 
 
+staff_cli = AppGroup("staff", help="Manage staff accounts for the dashboard (/staff/).")
+DEMO_EMAIL = "demo@holdline.local"
+DEMO_PASSWORD = "holdline-demo-password"  # debug only: `flask staff demo` refuses to run otherwise
+
+
+@staff_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="admin also manages accounts.")
+@click.option("--name", default="", help="The name shown to other staff.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (no prompt).")
+def staff_create_command(email: str, role: str, name: str, password_stdin: bool) -> None:
+    """Create a staff account; the password comes from a prompt (or stdin with --password-stdin)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with get_db().transaction() as session:
+            user = accounts.create_staff(session, email, password, role, utcnow(), name)
+            click.echo(f"Created {role} account {user.email} (id {user.id}).")
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _set_active(email: str, active: bool) -> None:
+    with get_db().transaction() as session:
+        user = accounts.find_by_email(session, email)
+        if user is None:
+            raise click.ClickException(f"no account for {email}")
+        accounts.set_active(user, active, utcnow())
+        session.add(user)
+    click.echo(f"{'Enabled' if active else 'Disabled'} {email}" + ("" if active else "; its sessions have ended."))
+
+
+@staff_cli.command("disable")
+@click.argument("email")
+def staff_disable_command(email: str) -> None:
+    """Disable an account: its sessions end at once."""
+    _set_active(email, False)
+
+
+@staff_cli.command("enable")
+@click.argument("email")
+def staff_enable_command(email: str) -> None:
+    """Enable a disabled account again."""
+    _set_active(email, True)
+
+
+@staff_cli.command("list")
+def staff_list_command() -> None:
+    """List the accounts."""
+    with get_db().transaction() as session:
+        for user in accounts.all_staff(session):
+            click.echo(f"{user.email}\t{user.role}\t{'active' if user.active else 'disabled'}\t{user.name}")
+
+
+@staff_cli.command("demo")
+@click.option("--url", default="http://127.0.0.1:5000/staff/", show_default=True, help="Where the dashboard is.")
+def staff_demo_command(url: str) -> None:
+    """Create (or reset) the demo admin account and print how to log in (debug only)."""
+    if not current_app.debug:
+        raise click.ClickException("the demo account exists only in debug (FLASK_DEBUG=1), never in production")
+    with get_db().transaction() as session:
+        user = accounts.find_by_email(session, DEMO_EMAIL)
+        if user is None:
+            accounts.create_staff(session, DEMO_EMAIL, DEMO_PASSWORD, "admin", utcnow(), "Demo admin")
+        else:
+            accounts.set_password(user, DEMO_PASSWORD)
+            accounts.set_active(user, True, utcnow())
+            session.add(user)
+    click.echo(f"Staff dashboard: {url}  (log in as {DEMO_EMAIL} / {DEMO_PASSWORD})")
+
+
+outbox_cli = AppGroup("outbox", help="Send queued texts and alerts.")
+
+
+@outbox_cli.command("work")
+@click.option("--once", is_flag=True, help="Send what is due now, then stop (for tests and cron).")
+@click.option("--poll", default=2.0, show_default=True, help="Seconds to wait when nothing is due.")
+@click.option("--stub", is_flag=True, help="Debug only: send to a local Twilio stand-in that prints each text.")
+def outbox_work_command(once: bool, poll: float, stub: bool) -> None:
+    """Drain the outbox: texts to families and on-call alerts, with retries and backoff."""
+    settings = dict(current_app.config)
+    if stub:
+        if not current_app.debug:
+            raise click.ClickException("--stub is for local development (FLASK_DEBUG=1) only")
+        fake = TwilioStub(echo=True).start()
+        settings.update(TWILIO_API_BASE=fake.url, TWILIO_ACCOUNT_SID=settings["TWILIO_ACCOUNT_SID"] or "AC" + "0" * 32)
+        settings["TWILIO_FROM_NUMBER"] = settings["TWILIO_FROM_NUMBER"] or "+13125550000"
+        click.echo(f"Texts go to a local Twilio stand-in at {fake.url} and are printed here.")
+    db = get_db()
+    worker = Worker(db, settings, TwilioSender(settings))
+    click.echo("Outbox worker started." if not once else "Sending what is due.", err=True)
+
+    def sweep() -> None:
+        alerts.sweep(db, settings, utcnow())
+
+    try:
+        worker.run(poll, once, tick=sweep)
+    except KeyboardInterrupt:
+        pass
+
+
+@outbox_cli.command("status")
+def outbox_status_command() -> None:
+    """Count the outbox's rows by kind and status."""
+    with get_db().transaction() as session:
+        rows = session.execute(
+            select(Outbox.kind, Outbox.status, func.count()).group_by(Outbox.kind, Outbox.status)
+        ).all()
+    for kind, status, count in rows:
+        click.echo(f"{kind}\t{status}\t{count}")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
+    app.cli.add_command(staff_cli)
+    app.cli.add_command(outbox_cli)
     app.cli.add_command(flows_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(chat_command)

@@ -13,6 +13,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Values that only exist so a laptop can run the hotline without setup; never valid in production.
 DEV_SECRET_KEY = "dev-secret-key-not-for-production"
 DEV_TWILIO_AUTH_TOKEN = "dev-twilio-auth-token"
+TWILIO_API_BASE = "https://api.twilio.com"
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 UNSAFE_SECRETS = {"", "changeme", "change-me", "secret", "dev", DEV_SECRET_KEY, DEV_TWILIO_AUTH_TOKEN}
 
 # Contact details shown to texters. The defaults come from public sources and MUST be verified by
@@ -65,7 +67,27 @@ def settings_from_env(instance_path: str) -> dict[str, Any]:
     }
     for key, default in CONTACT_DEFAULTS.items():
         settings[key] = os.environ.get(key, default)
+    settings.update(_staff_settings())
     return settings
+
+
+def _staff_settings() -> dict[str, Any]:
+    """Settings of the staff dashboard, outbound texts and alerts."""
+    return {
+        "STAFF_IDLE_MINUTES": _int("STAFF_IDLE_MINUTES", 30),
+        "STAFF_LOGIN_MAX_FAILURES": _int("STAFF_LOGIN_MAX_FAILURES", 5),
+        "STAFF_LOGIN_WINDOW_MINUTES": _int("STAFF_LOGIN_WINDOW_MINUTES", 15),
+        "TWILIO_FROM_NUMBER": os.environ.get("TWILIO_FROM_NUMBER", "").strip(),
+        "TWILIO_WHATSAPP_FROM": os.environ.get("TWILIO_WHATSAPP_FROM", "").strip(),
+        "TWILIO_MESSAGING_SERVICE_SID": os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "").strip(),
+        "TWILIO_API_BASE": os.environ.get("TWILIO_API_BASE", TWILIO_API_BASE).strip().rstrip("/"),
+        "TWILIO_TIMEOUT_SECONDS": _int("TWILIO_TIMEOUT_SECONDS", 10),
+        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 6),
+        "OUTBOX_BACKOFF_SECONDS": _int("OUTBOX_BACKOFF_SECONDS", 30),
+        "ALERT_RECIPIENTS": os.environ.get("ALERT_RECIPIENTS", ""),
+        "ALERT_SMTP_URL": os.environ.get("ALERT_SMTP_URL", ""),
+        "ALERT_EMAIL_FROM": os.environ.get("ALERT_EMAIL_FROM", ""),
+    }
 
 
 def apply_dev_defaults(config: dict[str, Any]) -> None:
@@ -110,3 +132,26 @@ def validate_settings(config: dict[str, Any]) -> None:
     if config["CONVERSATION_RESUME_AFTER_MINUTES"] < 1:
         raise ConfigError("CONVERSATION_RESUME_AFTER_MINUTES must be at least 1.")
     config["DATABASE_URL"] = normalize_database_url(config["DATABASE_URL"])
+    _validate_staff_settings(config)
+
+
+def _validate_staff_settings(config: dict[str, Any]) -> None:
+    """Check the dashboard, outbox and alert settings."""
+    from urllib.parse import urlsplit
+
+    for name in ("STAFF_IDLE_MINUTES", "STAFF_LOGIN_MAX_FAILURES", "STAFF_LOGIN_WINDOW_MINUTES", "OUTBOX_MAX_ATTEMPTS"):
+        if config[name] < 1:
+            raise ConfigError(f"{name} must be at least 1.")
+    if config["TWILIO_TIMEOUT_SECONDS"] < 1 or config["OUTBOX_BACKOFF_SECONDS"] < 0:
+        raise ConfigError("TWILIO_TIMEOUT_SECONDS must be at least 1 and OUTBOX_BACKOFF_SECONDS not negative.")
+    base = config["TWILIO_API_BASE"] = str(config["TWILIO_API_BASE"]).rstrip("/")
+    if base != TWILIO_API_BASE:
+        # Only a local stand-in for Twilio (tests, `make run`) may replace the real API.
+        local = (urlsplit(base).hostname or "") in LOOPBACK_HOSTS
+        if not (local and (config.get("TESTING") or config.get("DEBUG"))):
+            raise ConfigError(f"TWILIO_API_BASE must be {TWILIO_API_BASE} (a loopback URL only in debug and tests).")
+    recipients = [r.strip() for r in str(config["ALERT_RECIPIENTS"]).split(",") if r.strip()]
+    if any("@" in r for r in recipients) and not (config["ALERT_SMTP_URL"] and config["ALERT_EMAIL_FROM"]):
+        raise ConfigError("ALERT_RECIPIENTS lists an email address: set ALERT_SMTP_URL and ALERT_EMAIL_FROM too.")
+    if config["ALERT_SMTP_URL"] and urlsplit(config["ALERT_SMTP_URL"]).scheme not in ("smtp", "smtps"):
+        raise ConfigError("ALERT_SMTP_URL must look like smtp://user:password@host:587 or smtps://…:465.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Text, TypeDecorator
+from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
@@ -121,3 +121,87 @@ class ReportLink(SQLModel, table=True):
 
     report_id: int = Field(foreign_key="report.id", primary_key=True)
     related_id: int = Field(foreign_key="report.id", primary_key=True)
+
+
+# --- the staff dashboard ---------------------------------------------------------------------------
+
+
+class StaffUser(SQLModel, table=True):
+    """Someone who works the queue: `staff` (intake worker, attorney) or `admin` (also manages accounts)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)  # stored lower-cased
+    name: str = Field(default="", max_length=200)
+    role: str = Field(default="staff", max_length=8)  # admin | staff
+    password_hash: str = Field(max_length=255)
+    active: bool = Field(default=True)
+    session_version: int = Field(default=1)  # bumped to end every session of the account at once
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    disabled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed staff login, kept for the throttling window (per account and per address)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, index=True)
+    ip: str = Field(max_length=64, index=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+class Assignment(SQLModel, table=True):
+    """Who works a report now: one staff member per report."""
+
+    report_id: int = Field(foreign_key="report.id", primary_key=True, ondelete="CASCADE")
+    staff_id: int = Field(foreign_key="staffuser.id", index=True)
+    assigned_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ReportEvent(SQLModel, table=True):
+    """One thing done to a report, by whom and when: the audit trail and the report's timeline.
+
+    kind: assigned | status | note | text | alert | urgency. `detail` holds the kind's facts
+    (e.g. {"from": "new", "to": "in_review"}); `body` a note's words (personal: through bot/store.py).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
+    staff_id: int | None = Field(default=None, foreign_key="staffuser.id")
+    kind: str = Field(max_length=16)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Outbox(SQLModel, table=True):
+    """A text or alert to send, written in the transaction that decided it and drained by `flask outbox work`.
+
+    kind: family_text (body and address in the linked Message) | alert_sms | alert_email (recipient
+    and body here: an on-call address from configuration and a text without personal details).
+    status: pending -> sending -> sent | failed | opted_out.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    message_id: int | None = Field(default=None, foreign_key="message.id", ondelete="CASCADE")
+    report_id: int | None = Field(default=None, foreign_key="report.id", ondelete="CASCADE")
+    recipient: str = Field(default="", max_length=254)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    dedupe_key: str | None = Field(default=None, max_length=64, unique=True)
+    status: str = Field(default="pending", max_length=12)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    last_error: str = Field(default="", max_length=200)  # an error code and class, never a number or a body
+    provider_sid: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+# The queue's orders and filters, so a page of 100k reports is an index walk, not a sort.
+_report = Report.__table__.c  # type: ignore[attr-defined]
+Index("ix_report_queue", _report.urgency_score.desc(), _report.submitted_at, _report.id)
+Index("ix_report_status_queue", _report.status, _report.urgency_score.desc(), _report.submitted_at)
+Index("ix_report_release_due_at", _report.release_due_at)
+Index("ix_reportevent_report_created", ReportEvent.__table__.c.report_id, ReportEvent.__table__.c.created_at)  # type: ignore[attr-defined]
+Index("ix_outbox_due", Outbox.__table__.c.status, Outbox.__table__.c.next_attempt_at)  # type: ignore[attr-defined]
+Index("ix_message_contact_created", Message.__table__.c.contact_id, Message.__table__.c.created_at)  # type: ignore[attr-defined]

@@ -24,7 +24,18 @@ from bot.sms.simulator import Simulator
 TEST_AUTH_TOKEN = "test-twilio-auth-token-0123456789"
 POSTGRES_URL = os.environ.get("HOLDLINE_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("HOLDLINE_REQUIRE_POSTGRES", "") == "1"
-TABLES = ("reportlink", "report", "message", "conversation", "contact")
+TABLES = (
+    "outbox",
+    "reportevent",
+    "assignment",
+    "loginfailure",
+    "staffuser",
+    "reportlink",
+    "report",
+    "message",
+    "conversation",
+    "contact",
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -1,0 +1,99 @@
+"""Alert the on-call people when a report becomes critical: the reference and a link, nothing personal.
+
+`sweep` runs in the outbox worker before each pass. It re-assesses open reports whose release time
+has recently passed (urgency grows with the hours past release), then queues one alert per on-call
+recipient (ALERT_RECIPIENTS: numbers and emails) for each open critical report not yet alerted.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlmodel import Session
+
+from bot import outbox, store
+from bot.db import Database
+from bot.models import Report, ReportEvent
+from bot.urgency import Facts, assess
+
+log = logging.getLogger("holdline.alerts")
+
+# The rules stop changing 48 hours after the release time (the points for hours past are capped).
+RESCORE_WINDOW = timedelta(hours=50)
+BATCH = 200
+
+
+def recipients(settings: dict[str, Any]) -> list[str]:
+    """Return the on-call numbers and emails from ALERT_RECIPIENTS."""
+    return [item.strip() for item in str(settings.get("ALERT_RECIPIENTS", "")).split(",") if item.strip()]
+
+
+def alert_text(ref: str, settings: dict[str, Any]) -> str:
+    """Return the alert: the organisation, the reference and a link (no names, numbers or places)."""
+    link = f"{settings.get('PUBLIC_BASE_URL', '')}/staff/reports/{ref}"
+    return f"{settings.get('ORG_NAME', 'Holdline')}: critical report {ref}. {link}"
+
+
+def facts_of(report: Report) -> Facts:
+    """Return what the urgency rules look at, read from a stored report."""
+    values = {name: getattr(report, name) for name in Facts.__dataclass_fields__}
+    return Facts(**{name: value for name, value in values.items() if value is not None})
+
+
+def rescore(session: Session, now: datetime) -> int:
+    """Re-assess open reports whose release time passed within the window; return how many changed."""
+    due = select(Report).where(
+        Report.status != "closed",
+        Report.release_due_at.is_not(None),
+        Report.release_due_at <= now,
+        Report.release_due_at >= now - RESCORE_WINDOW,
+    )
+    changed = 0
+    for report in session.execute(due).scalars():
+        assessment = assess(facts_of(report), now)
+        if assessment.score == report.urgency_score:
+            continue
+        if assessment.level != report.urgency:
+            detail = {"from": report.urgency, "to": assessment.level, "score": assessment.score}
+            store.add_report_event(session, report, None, "urgency", now, detail)
+        report.urgency = assessment.level
+        report.urgency_score = assessment.score
+        report.urgency_reasons = [reason.to_dict() for reason in assessment.reasons]
+        session.add(report)
+        changed += 1
+    return changed
+
+
+def queue_alerts(session: Session, settings: dict[str, Any], now: datetime) -> int:
+    """Queue alerts for open critical reports not alerted yet; return how many reports were alerted."""
+    people = recipients(settings)
+    if not people:
+        return 0
+    alerted = exists().where(ReportEvent.report_id == Report.id, ReportEvent.kind == "alert")
+    pending = session.execute(
+        select(Report).where(Report.urgency == "critical", Report.status != "closed", ~alerted).limit(BATCH)
+    ).scalars()
+    count = 0
+    for report in pending:
+        assert report.id is not None
+        text = alert_text(report.ref, settings)
+        queued = [
+            outbox.enqueue_alert(session, to, text, report.id, outbox.dedupe_key("alert", report.id, to), now)
+            for to in people
+        ]
+        if any(queued):
+            store.add_report_event(session, report, None, "alert", now, {"recipients": len(people)})
+            count += 1
+            log.info("report %s is critical: alert queued for %d recipient(s)", report.ref, len(people))
+    return count
+
+
+def sweep(db: Database, settings: dict[str, Any], now: datetime) -> tuple[int, int]:
+    """Re-assess and alert in one transaction; return (reports re-assessed, reports alerted)."""
+    with db.transaction() as session:
+        changed = rescore(session, now)
+        alerted = queue_alerts(session, settings, now)
+    return changed, alerted

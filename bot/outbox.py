@@ -1,0 +1,252 @@
+"""The transactional outbox: texts and alerts are written with the change that caused them, then sent here.
+
+`enqueue_*` run inside the caller's transaction. `flask outbox work` drains due rows: it claims a
+batch (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers never take the same row; SQLite's
+BEGIN IMMEDIATE serialises them), sends each outside any transaction with a timeout, then records
+the outcome. Failures worth retrying wait `OUTBOX_BACKOFF_SECONDS * 2**(attempt-1)`, up to
+`OUTBOX_MAX_ATTEMPTS`; Twilio's 21610 (the number opted out) marks the contact opted out and is
+never retried; an opted-out contact is never texted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import smtplib
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot import store
+from bot.db import Database
+from bot.logsafe import describe_exception
+from bot.models import Outbox, utcnow
+from bot.sms.rest import SendResult
+
+log = logging.getLogger("holdline.outbox")
+
+FAMILY_TEXT, ALERT_SMS, ALERT_EMAIL = "family_text", "alert_sms", "alert_email"
+LEASE = timedelta(minutes=10)  # a row claimed by a worker that died is tried again after this
+BATCH = 20
+
+
+class Sender(Protocol):
+    def send(self, to: str, body: str) -> SendResult: ...
+
+
+Mailer = Callable[[str, str, str], SendResult]  # (to, subject, body)
+
+
+def enqueue_family_text(session: Session, message_id: int, report_id: int | None, now: datetime) -> Outbox:
+    """Queue a stored outbound Message for sending."""
+    item = Outbox(kind=FAMILY_TEXT, message_id=message_id, report_id=report_id, next_attempt_at=now, created_at=now)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def dedupe_key(*parts: object) -> str:
+    """Return a short key naming one send, so the same alert is never queued twice."""
+    return "k:" + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:40]
+
+
+def enqueue_alert(session: Session, recipient: str, body: str, report_id: int, key: str, now: datetime) -> bool:
+    """Queue an alert (by text or email, from the recipient's form) once per key; return whether it is new."""
+    kind = ALERT_EMAIL if "@" in recipient else ALERT_SMS
+    if session.execute(select(Outbox.id).where(Outbox.dedupe_key == key)).first() is not None:
+        return False
+    item = Outbox(
+        kind=kind,
+        recipient=recipient,
+        body=body,
+        report_id=report_id,
+        dedupe_key=key,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():  # another worker queueing the same alert rolls back this insert only
+            session.add(item)
+    except IntegrityError:
+        return False
+    return True
+
+
+def backoff(attempts: int, base_seconds: int) -> timedelta:
+    """Wait before the next try: base, 2×base, 4×base… after the 1st, 2nd, 3rd failure."""
+    return timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0))
+
+
+def claim(session: Session, now: datetime, limit: int = BATCH) -> list[int]:
+    """Take due rows for this worker: each is leased, its attempt counted, and invisible to other workers."""
+    due = (
+        select(Outbox)
+        .where(Outbox.status.in_(("pending", "sending")), Outbox.next_attempt_at <= now)
+        .order_by(Outbox.next_attempt_at, Outbox.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = []
+    for item in session.execute(due).scalars():
+        item.status = "sending"
+        item.attempts += 1
+        item.next_attempt_at = now + LEASE
+        session.add(item)
+        claimed.append(item.id)
+    return claimed
+
+
+class Worker:
+    """Drain the outbox through a text sender and an email sender."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: dict[str, Any],
+        sender: Sender,
+        mailer: Mailer | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.sender = sender
+        self.mailer = mailer or SmtpMailer(settings)
+        self.clock = clock
+
+    def drain(self, limit: int = 1000) -> int:
+        """Send every due row (up to `limit`); return how many were tried."""
+        tried = 0
+        while tried < limit:
+            with self.db.transaction() as session:
+                batch = claim(session, self.clock(), min(BATCH, limit - tried))
+            if not batch:
+                return tried
+            for item_id in batch:
+                self.deliver(item_id)
+            tried += len(batch)
+        return tried
+
+    def deliver(self, item_id: int) -> str:
+        """Send one claimed row and record the outcome; return its new status."""
+        with self.db.transaction() as session:
+            item = session.get(Outbox, item_id)
+            if item is None:  # erased with the texter's data meanwhile
+                return "gone"
+            kind, recipient, body = item.kind, item.recipient, item.body
+            if kind == FAMILY_TEXT:
+                found = store.outbound(session, item.message_id or 0)
+                if found is None:
+                    session.delete(item)
+                    return "gone"
+                message, contact = found
+                if contact.opted_out:  # checked again at send time: STOP may have come after the queueing
+                    return self._finish(session, item, "opted_out", "contact opted out")
+                recipient, body = store.contact_address(contact), message.body
+        try:
+            if kind == ALERT_EMAIL:
+                result = self.mailer(recipient, alert_subject(self.settings), body)
+            else:
+                result = self.sender.send(recipient, body)
+        except Exception as exc:  # a sender bug must not lose the row
+            log.error("outbox %s: sending raised %s", item_id, describe_exception(exc))
+            result = SendResult(retry=True, error=type(exc).__name__)
+        with self.db.transaction() as session:
+            item = session.get(Outbox, item_id)
+            if item is None:
+                return "gone"
+            return self._record(session, item, result)
+
+    def _record(self, session: Session, item: Outbox, result: SendResult) -> str:
+        now = self.clock()
+        if result.ok:
+            item.provider_sid = result.sid
+            item.sent_at = now
+            return self._finish(session, item, "sent", "")
+        if result.opted_out:
+            if item.kind == FAMILY_TEXT:
+                found = store.outbound(session, item.message_id or 0)
+                if found is not None:
+                    store.set_opted_out(found[1], True, now)
+                    session.add(found[1])
+            return self._finish(session, item, "opted_out" if item.kind == FAMILY_TEXT else "failed", result.error)
+        if result.retry and item.attempts < self.settings["OUTBOX_MAX_ATTEMPTS"]:
+            item.status = "pending"
+            item.last_error = result.error[:200]
+            item.next_attempt_at = now + backoff(item.attempts, self.settings["OUTBOX_BACKOFF_SECONDS"])
+            session.add(item)
+            log.warning("outbox %s: attempt %d failed (%s); retrying", item.id, item.attempts, result.error)
+            return "pending"
+        return self._finish(session, item, "failed", result.error)
+
+    def _finish(self, session: Session, item: Outbox, status: str, error: str) -> str:
+        item.status = status
+        item.last_error = error[:200]
+        session.add(item)
+        if item.kind == FAMILY_TEXT and item.message_id:
+            found = store.outbound(session, item.message_id)
+            if found is not None:
+                message = found[0]
+                message.status = status
+                if status == "sent":
+                    message.sid = item.provider_sid
+                session.add(message)
+        level = logging.INFO if status == "sent" else logging.WARNING
+        log.log(level, "outbox %s (%s): %s after %d attempt(s) %s", item.id, item.kind, status, item.attempts, error)
+        return status
+
+    def run(self, poll_seconds: float, once: bool, tick: Callable[[], None] | None = None) -> None:
+        """Drain forever (or once), running `tick` (the alert sweep) before each pass."""
+        while True:
+            if tick is not None:
+                try:
+                    tick()
+                except Exception as exc:  # the sweep failing must not stop texts going out
+                    log.error("outbox tick failed: %s", describe_exception(exc))
+            tried = self.drain()
+            if once:
+                return
+            if not tried:
+                time.sleep(poll_seconds)
+
+
+def alert_subject(settings: dict[str, Any]) -> str:
+    return f"{settings.get('ORG_NAME', 'Holdline')}: critical report"
+
+
+class SmtpMailer:
+    """Send an alert email through ALERT_SMTP_URL (smtp:// with STARTTLS when offered, or smtps://)."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.url = settings.get("ALERT_SMTP_URL", "")
+        self.sender = settings.get("ALERT_EMAIL_FROM", "")
+        self.timeout = settings.get("TWILIO_TIMEOUT_SECONDS", 10)
+
+    def __call__(self, to: str, subject: str, body: str) -> SendResult:
+        if not self.url:
+            return SendResult(error="ALERT_SMTP_URL is not set")
+        parts = urlsplit(self.url)
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = self.sender, to, subject
+        message.set_content(body)
+        smtp_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
+        port = parts.port or (465 if parts.scheme == "smtps" else 587)
+        try:
+            with smtp_class(parts.hostname or "localhost", port, timeout=self.timeout) as smtp:
+                smtp.ehlo()
+                if parts.scheme == "smtp" and smtp.has_extn("starttls"):
+                    smtp.starttls()
+                if parts.username:
+                    smtp.login(unquote(parts.username), unquote(parts.password or ""))
+                smtp.send_message(message)
+        except smtplib.SMTPResponseException as exc:
+            return SendResult(retry=exc.smtp_code >= 400 and exc.smtp_code < 500, error=f"smtp {exc.smtp_code}")
+        except (OSError, smtplib.SMTPException) as exc:
+            return SendResult(retry=True, error=f"smtp {type(exc).__name__}")
+        return SendResult(sid="email")

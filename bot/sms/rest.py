@@ -1,0 +1,84 @@
+"""Send texts through Twilio's REST API (twilio's `Client`), with a timeout and a replaceable base URL."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+
+from bot.config import TWILIO_API_BASE
+
+OPTED_OUT = 21610  # "Attempt to send to unsubscribed recipient": the number texted STOP
+
+# twilio logs every request's form (the number and the body) at INFO: keep it quiet.
+_quiet = logging.getLogger("holdline.twilio")
+_quiet.setLevel(logging.WARNING)
+
+
+class BaseUrlHttpClient(TwilioHttpClient):
+    """twilio's HTTP client, sending to `base` (a local stand-in in tests) instead of api.twilio.com."""
+
+    def __init__(self, base: str, timeout: float) -> None:
+        super().__init__(timeout=timeout, logger=_quiet)
+        self.base = base.rstrip("/")
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        if self.base != TWILIO_API_BASE and url.startswith(TWILIO_API_BASE):
+            url = self.base + url[len(TWILIO_API_BASE) :]
+        return super().request(method, url, *args, **kwargs)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What Twilio said: a message SID, or an error code, HTTP status and whether trying again may help."""
+
+    sid: str | None = None
+    code: int | None = None
+    http_status: int | None = None
+    retry: bool = False
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.sid is not None
+
+    @property
+    def opted_out(self) -> bool:
+        return self.code == OPTED_OUT
+
+
+class TwilioSender:
+    """Send one text through Twilio's Messages API and classify the outcome."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.settings = settings
+        http = BaseUrlHttpClient(settings["TWILIO_API_BASE"], timeout=settings["TWILIO_TIMEOUT_SECONDS"])
+        self.client = Client(settings["TWILIO_ACCOUNT_SID"], settings["TWILIO_AUTH_TOKEN"], http_client=http)
+
+    def sender_for(self, to: str) -> dict[str, str]:
+        """Return the `from_` or `messaging_service_sid` argument for an address (WhatsApp or SMS)."""
+        if to.startswith("whatsapp:") and self.settings["TWILIO_WHATSAPP_FROM"]:
+            sender = self.settings["TWILIO_WHATSAPP_FROM"]
+            return {"from_": sender if sender.startswith("whatsapp:") else "whatsapp:" + sender}
+        if self.settings["TWILIO_MESSAGING_SERVICE_SID"]:
+            return {"messaging_service_sid": self.settings["TWILIO_MESSAGING_SERVICE_SID"]}
+        return {"from_": self.settings["TWILIO_FROM_NUMBER"]}
+
+    def send(self, to: str, body: str) -> SendResult:
+        """Send a text; never raises for Twilio's or the network's errors, only reports them."""
+        if not self.settings["TWILIO_ACCOUNT_SID"]:
+            return SendResult(error="TWILIO_ACCOUNT_SID is not set", retry=True)
+        try:
+            message = self.client.messages.create(to=to, body=body, **self.sender_for(to))
+        except TwilioRestException as exc:
+            status = exc.status or 0
+            retry = status >= 500 or status == 429
+            return SendResult(code=exc.code, http_status=status, retry=retry, error=f"twilio {status} code {exc.code}")
+        except Exception as exc:  # timeouts, refused connections, bad responses: worth another try
+            return SendResult(retry=True, error=f"{type(exc).__module__}.{type(exc).__name__}")
+        return SendResult(sid=message.sid, http_status=201)

@@ -1,0 +1,121 @@
+"""A local stand-in for Twilio's Messages API, for tests and `make run`: nothing leaves the machine.
+
+It answers `POST /2010-04-01/Accounts/{sid}/Messages.json` as Twilio does (201 and a JSON message
+with a `sid`), records each text, and can be told to fail: `fail_next(500, times=2)`,
+`opt_out("+13125550100")` (400 with code 21610), `delay = 2.0` (for timeouts).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages\.json$")
+
+
+@dataclass
+class StubText:
+    """One text the stub received."""
+
+    account: str
+    to: str
+    from_: str
+    body: str
+    sid: str
+    at: float = field(default_factory=time.monotonic)
+
+
+class TwilioStub:
+    """A threaded HTTP server on 127.0.0.1 that plays Twilio's Messages API."""
+
+    def __init__(self, port: int = 0, echo: bool = False) -> None:
+        self.texts: list[StubText] = []
+        self.attempts: list[float] = []  # when each POST arrived (monotonic), failures included
+        self.failures: list[tuple[int, int | None]] = []  # (HTTP status, Twilio code) to answer next, in order
+        self.opted_out: set[str] = set()
+        self.delay = 0.0
+        self.echo = echo
+        self._lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        self.server.daemon_threads = True
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self) -> TwilioStub:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def fail_next(self, status: int = 500, times: int = 1, code: int | None = None) -> None:
+        """Answer the next `times` requests with an error."""
+        with self._lock:
+            self.failures.extend([(status, code)] * times)
+
+    def opt_out(self, number: str) -> None:
+        """Answer texts to this number with error 21610, as Twilio does after the number texted STOP."""
+        self.opted_out.add(number)
+
+    def _answer(self, account: str, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            self.attempts.append(time.monotonic())
+            failure = self.failures.pop(0) if self.failures else None
+        to = form.get("To", "")
+        if failure is None and to in self.opted_out:
+            failure = (400, 21610)
+        if failure is not None:
+            status, code = failure
+            message = "Attempt to send to unsubscribed recipient" if code == 21610 else "stub failure"
+            return status, {"code": code or status * 100, "message": message, "status": status, "more_info": ""}
+        if not to or not form.get("Body") or not (form.get("From") or form.get("MessagingServiceSid")):
+            return 400, {"code": 21604, "message": "A 'To', 'From' and 'Body' are required", "status": 400}
+        sid = "SM" + uuid.uuid4().hex
+        text = StubText(account, to, form.get("From") or form.get("MessagingServiceSid", ""), form["Body"], sid)
+        with self._lock:
+            self.texts.append(text)
+        if self.echo:
+            print(f"[twilio stub] text to {to}:\n  " + text.body.replace("\n", "\n  "), flush=True)
+        payload = {"sid": sid, "account_sid": account, "to": to, "from": text.from_, "body": text.body}
+        return 201, payload | {"status": "queued", "num_segments": "1", "direction": "outbound-api"}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                match = MESSAGES_PATH.match(self.path.split("?", 1)[0])
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode("utf-8")
+                if stub.delay:
+                    time.sleep(stub.delay)
+                if match is None:
+                    status, payload = 404, {"code": 20404, "message": "not found", "status": 404}
+                else:
+                    form = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+                    status, payload = stub._answer(match["account"], form)
+                data = json.dumps(payload).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the client timed out and left
+                    pass
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's name)
+                return  # the request line holds nothing useful and the form holds numbers
+
+        return Handler

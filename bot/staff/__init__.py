@@ -1,0 +1,62 @@
+"""The staff dashboard: triage the reports, act on them, text families, export and count."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from bot.staff import security
+from bot.staff.i18n import _
+
+csrf = CSRFProtect()
+
+
+def init_app(app: Flask) -> None:
+    """Register the dashboard: sessions, CSRF on every form (signed Twilio webhooks exempt), headers."""
+    from bot.sms.webhook import bp as sms_bp
+    from bot.staff.auth import bp as auth_bp
+    from bot.staff.auth import login_manager
+    from bot.staff.views import bp as views_bp
+
+    secure = not (app.debug or app.config.get("TESTING"))
+    app.config.update(
+        SESSION_COOKIE_SECURE=secure,  # https only, outside debug and tests
+        REMEMBER_COOKIE_SECURE=secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="holdline_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=app.config["STAFF_IDLE_MINUTES"]),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session (which idles out)
+    )
+    csrf.init_app(app)
+    csrf.exempt(sms_bp)  # Twilio signs its requests instead (bot/sms/signature.py)
+    login_manager.init_app(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(views_bp)
+    security.init_app(app)
+    app.jinja_env.globals["_"] = _  # dashboard words (English for now; extracted into dashboard.pot)
+    zone = ZoneInfo(app.config["HOTLINE_TIMEZONE"])
+    app.jinja_env.filters["local"] = lambda when: _local(when, zone)
+    app.jinja_env.filters["ago"] = _ago
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render_template("staff/error.html", title="Form expired", message=error.description), 400
+
+
+def _local(when: datetime | None, zone: ZoneInfo) -> str:
+    """Format a time in the hotline's time zone, e.g. `2026-11-27 09:00 CST`."""
+    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if when else ""
+
+
+def _ago(when: datetime, now: datetime) -> str:
+    """Say how long ago, in the largest unit that fits: `3 d`, `5 h`, `12 min`."""
+    seconds = max(0, int((now - when).total_seconds()))
+    if seconds >= 86400:
+        return f"{seconds // 86400} d"
+    if seconds >= 3600:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 60} min"

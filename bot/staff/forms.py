@@ -1,0 +1,72 @@
+"""The dashboard's forms (Flask-WTF: every POST carries a CSRF token)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from bot.reports import STATUSES
+from bot.staff.accounts import MIN_PASSWORD_LENGTH, ROLES
+from bot.staff.i18n import _
+
+NOTE_MAX = 4000
+TEXT_MAX = 600  # at most four SMS segments of plain text; templates are far shorter
+STAFF_STATUSES = [s for s in STATUSES if s != "new"]  # staff never put a report back to "new"
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_("Password"), validators=[DataRequired(), Length(max=1000)])
+
+
+class AssignForm(FlaskForm):
+    assignee = SelectField(_("Assign to"), choices=[], validators=[Optional()])
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(
+        _("New status"), choices=[SelectChoice(s) for s in STAFF_STATUSES], validators=[DataRequired()]
+    )
+    reason = TextAreaField(_("Reason (required when closing)"), validators=[Optional(), Length(max=1000)])
+    notify = BooleanField(_("Text the family about this change, in their language"))
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        if self.status.data == "closed" and not (field.data or "").strip():
+            raise ValidationError(_("Say why the report is closed."))
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(_("Note"), validators=[DataRequired(), Length(max=NOTE_MAX)])
+
+
+class TextForm(FlaskForm):
+    template = RadioField(_("Message"), choices=[], validators=[DataRequired()])
+    body = TextAreaField(_("Your text (sent as typed, not translated)"), validators=[Optional(), Length(max=TEXT_MAX)])
+
+    def validate_body(self, field: TextAreaField) -> None:
+        if self.template.data == "free" and not (field.data or "").strip():
+            raise ValidationError(_("Type the text to send."))
+
+
+class CreateStaffForm(FlaskForm):
+    email = EmailField(_("Email"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_("Name"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_("Role"), choices=[SelectChoice(r) for r in ROLES], default="staff")
+    password = PasswordField(
+        _("Password (at least %(n)s characters)", n=MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1000)],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only needs its CSRF token (disable, enable)."""

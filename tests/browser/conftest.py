@@ -1,0 +1,88 @@
+"""Real headless Chromium against the app served on 127.0.0.1, with Twilio played by a local stub.
+
+Skipped (saying why) when /usr/bin/chromium or Playwright is missing; failing instead when
+HOLDLINE_REQUIRE_BROWSER=1, as CI sets it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from bot.db import get_db
+from bot.sms.stub import TwilioStub
+from tests.conftest import make_app
+from tests.staff.conftest import spanish_locales, staff_settings  # noqa: F401 (a fixture used here)
+
+CHROMIUM = "/usr/bin/chromium"
+REQUIRE = os.environ.get("HOLDLINE_REQUIRE_BROWSER", "") == "1"
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _unavailable() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -r requirements-dev.txt)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    reason = _unavailable()
+    if reason:
+        if REQUIRE:
+            pytest.fail(f"HOLDLINE_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(f"browser tests skipped: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def twilio() -> Iterator[TwilioStub]:
+    stub = TwilioStub().start()
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture
+def served(browser: Any, sqlite_url: str, twilio: TwilioStub, spanish_locales: Path) -> Iterator[tuple[Flask, str]]:  # noqa: F811
+    """The app on a fresh SQLite file, served over HTTP on 127.0.0.1 in a thread."""
+    app = make_app(sqlite_url, **staff_settings(twilio, spanish_locales))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    get_db(app).dispose()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

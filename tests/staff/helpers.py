@@ -1,0 +1,89 @@
+"""Helpers for dashboard tests: accounts, logging in with the CSRF token, filing reports."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from bot import store
+from bot.db import get_db
+from bot.models import Report, utcnow
+from bot.staff import accounts
+
+PASSWORD = "correct horse battery staple"
+NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+ANSWERS: dict[str, Any] = {
+    "detained_name": "Juan Pérez",
+    "detained_dob": "1990-03-04",
+    "citizenship": "other",
+    "facility": "Cook County Jail",
+    "city_or_county": "Chicago",
+    "state": "IL",
+    "arrested_on": "2026-11-20",
+    "still_held": "yes",
+    "ice_mentioned": "yes",
+    "ice_took_custody": "no",
+    "reporter_name": "María Pérez",
+    "reporter_relationship": "sister",
+    "callback_number": "+13125550100",
+    "consent_to_contact": "yes",
+}
+
+
+def add_staff(app: Flask, email: str, role: str = "staff", password: str = PASSWORD, name: str = "") -> int:
+    """Create an account and return its id."""
+    with get_db(app).transaction() as session:
+        user = accounts.create_staff(session, email, password, role, utcnow(), name)
+        assert user.id is not None
+        return user.id
+
+
+def csrf_token(html: str) -> str:
+    """Return the first CSRF token in a page."""
+    match = _TOKEN.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1) or match.group(2)
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
+    """Log in through the form, as a browser would; return the response to the POST."""
+    page = client.get("/staff/login")
+    token = csrf_token(page.get_data(as_text=True))
+    return client.post("/staff/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+def post_form(client: FlaskClient, page_url: str, url: str, data: dict[str, str]) -> Any:
+    """Load a page, take its CSRF token, and post a form with it."""
+    token = csrf_token(client.get(page_url).get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token})
+
+
+def file_report(
+    app: Flask,
+    address: str = "+13125550123",
+    locale: str = "en",
+    when: datetime = NOW,
+    **answers: Any,
+) -> str:
+    """Store a submitted report as the hotline does, with the texter's locale; return its reference code."""
+    with get_db(app).transaction() as session:
+        contact = store.upsert_contact(session, address, "whatsapp" if address.startswith("whatsapp:") else "sms")
+        contact.locale = locale
+        session.add(contact)
+        report = store.create_report(
+            session, contact, ANSWERS | answers, ref=store.unused_ref(session), locale=locale, now=when
+        )
+        return report.ref
+
+
+def report_row(app: Flask, ref: str) -> Report:
+    with get_db(app).transaction() as session:
+        found = store.report_by_ref(session, ref)
+        assert found is not None
+        return found

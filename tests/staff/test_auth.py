@@ -1,0 +1,205 @@
+"""Accounts and sessions: login required everywhere, roles, CSRF, throttling, idle timeout, disabling."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+
+from bot.db import get_db
+from bot.models import LoginFailure, ReportEvent, StaffUser, utcnow
+from bot.staff.auth import SEEN
+from tests.conftest import TEST_AUTH_TOKEN, make_app
+from tests.helpers import count
+from tests.staff.helpers import PASSWORD, csrf_token, file_report, login, post_form
+
+SAMPLE_VALUES = {"ref": "R-AAAA", "user_id": 1, "action": "disable", "filename": "staff.css"}
+
+
+def _dashboard_urls(app: Flask) -> list[tuple[str, str]]:
+    """Every dashboard URL and method except the login page and the stylesheet."""
+    urls = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if not rule.endpoint.startswith("staff") or rule.endpoint in ("staff_auth.login", "staff.static"):
+                continue
+            path = rule.build({k: v for k, v in SAMPLE_VALUES.items() if k in rule.arguments})[1]
+            for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+                urls.append((method, path))
+    return urls
+
+
+def test_every_dashboard_page_requires_login(database_url: str) -> None:
+    app = make_app(database_url, WTF_CSRF_ENABLED=False)  # so POSTs reach the login check itself
+    file_report(app)
+    urls = _dashboard_urls(app)
+    assert len(urls) >= 12, urls
+    client = app.test_client()
+    for method, path in urls:
+        if path == "/staff/logout":
+            continue
+        response = client.open(path, method=method)
+        assert response.status_code == 302, (method, path)
+        assert response.headers["Location"].startswith("/staff/login"), (method, path)
+    assert count(get_db(app), ReportEvent) == 0
+
+
+def test_log_in_and_out(staff_app: Flask, worker_id: int) -> None:
+    client = staff_app.test_client()
+    assert client.get("/staff/").status_code == 302
+    response = login(client, "Worker@Example.org ")
+    assert response.status_code == 302 and response.headers["Location"] == "/staff/"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert client.get("/staff/").status_code == 200
+    page = client.get("/staff/").get_data(as_text=True)
+    response = client.post("/staff/logout", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    assert client.get("/staff/").status_code == 302
+
+
+def test_login_goes_back_to_the_page_asked_for_but_never_off_site(staff_app: Flask, worker_id: int) -> None:
+    client = staff_app.test_client()
+    token = csrf_token(client.get("/staff/login").get_data(as_text=True))
+    form = {"email": "worker@example.org", "password": PASSWORD, "csrf_token": token}
+    response = client.post("/staff/login?next=//evil.example/x", data=form)
+    assert response.headers["Location"] == "/staff/"
+    client = staff_app.test_client()
+    token = csrf_token(client.get("/staff/login").get_data(as_text=True))
+    response = client.post("/staff/login?next=/staff/stats", data={**form, "csrf_token": token})
+    assert response.headers["Location"] == "/staff/stats"
+
+
+def test_wrong_password_and_unknown_email_fail_alike(staff_app: Flask, worker_id: int) -> None:
+    client = staff_app.test_client()
+    wrong = login(client, "worker@example.org", "not the password at all")
+    unknown = login(client, "nobody@example.org", "not the password at all")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "do not match" in wrong.get_data(as_text=True)
+    assert client.get("/staff/").status_code == 302
+
+
+def test_passwords_are_hashed_with_argon2id(staff_app: Flask, worker_id: int) -> None:
+    with get_db(staff_app).transaction() as session:
+        user = session.get(StaffUser, worker_id)
+        assert user.password_hash.startswith("$argon2id$")
+        assert PASSWORD not in user.password_hash
+
+
+def test_login_is_throttled_after_repeated_failures(staff_app: Flask, worker_id: int) -> None:
+    client = staff_app.test_client()
+    for _ in range(5):
+        assert login(client, "worker@example.org", "wrong password here").status_code == 401
+    throttled = login(client, "worker@example.org")  # even the right password now waits
+    assert throttled.status_code == 429
+    assert "Too many failed attempts" in throttled.get_data(as_text=True)
+    assert client.get("/staff/").status_code == 302
+    # Failures older than the window no longer count.
+    with get_db(staff_app).transaction() as session:
+        session.execute(update(LoginFailure).values(at=utcnow() - timedelta(minutes=16)))
+    assert login(client, "worker@example.org").status_code == 302
+
+
+def test_login_is_throttled_per_address_across_accounts(staff_app: Flask, worker_id: int) -> None:
+    client = staff_app.test_client()
+    for i in range(20):  # 4 accounts' worth of failures from one address
+        login(client, f"guess{i}@example.org", "wrong password here")
+    assert login(client, "worker@example.org").status_code == 429
+    other_address = staff_app.test_client()
+    token = csrf_token(other_address.get("/staff/login").get_data(as_text=True))
+    response = other_address.post(
+        "/staff/login",
+        data={"email": "worker@example.org", "password": PASSWORD, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": "10.9.8.7"},
+    )
+    assert response.status_code == 302
+
+
+def test_a_post_without_csrf_token_is_rejected(staff_app: Flask, worker: FlaskClient) -> None:
+    ref = file_report(staff_app)
+    response = worker.post(f"/staff/reports/{ref}/notes", data={"body": "forged"})
+    assert response.status_code == 400
+    response = worker.post(f"/staff/reports/{ref}/notes", data={"body": "forged", "csrf_token": "bogus"})
+    assert response.status_code == 400
+    assert count(get_db(staff_app), ReportEvent) == 0
+    assert staff_app.test_client().post("/staff/login", data={"email": "a@b.c", "password": "x"}).status_code == 400
+
+
+def test_the_signed_twilio_webhook_needs_no_csrf_token(staff_app: Flask) -> None:
+    from bot.sms.simulator import Simulator
+
+    texter = Simulator(auth_token=TEST_AUTH_TOKEN, app=staff_app, signed_base_url=staff_app.config["PUBLIC_BASE_URL"])
+    reply = texter.send("hello")
+    assert reply.status == 200 and reply.texts
+
+
+def test_the_staff_role_cannot_manage_accounts(staff_app: Flask, admin_id: int, worker: FlaskClient) -> None:
+    assert worker.get("/staff/accounts").status_code == 403
+    token = csrf_token(worker.get("/staff/").get_data(as_text=True))
+    new = {"email": "new@example.org", "role": "admin", "password": PASSWORD, "csrf_token": token}
+    assert worker.post("/staff/accounts", data=new).status_code == 403
+    assert worker.post(f"/staff/accounts/{admin_id}/disable", data={"csrf_token": token}).status_code == 403
+    assert count(get_db(staff_app), StaffUser) == 2
+    assert "Accounts" not in worker.get("/staff/").get_data(as_text=True)
+
+
+def test_admin_creates_and_disables_staff_whose_sessions_end_at_once(staff_app: Flask, admin: FlaskClient) -> None:
+    response = post_form(
+        admin,
+        "/staff/accounts",
+        "/staff/accounts",
+        {"email": "Nina@Example.org", "name": "Nina", "role": "staff", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert "nina@example.org" in admin.get("/staff/accounts").get_data(as_text=True)
+    nina = staff_app.test_client()
+    assert login(nina, "nina@example.org").status_code == 302
+    assert nina.get("/staff/").status_code == 200
+
+    with get_db(staff_app).transaction() as session:
+        nina_id = session.execute(select(StaffUser.id).where(StaffUser.email == "nina@example.org")).scalar_one()
+    assert post_form(admin, "/staff/accounts", f"/staff/accounts/{nina_id}/disable", {}).status_code == 302
+    assert nina.get("/staff/").status_code == 302  # the very next request: logged out
+    assert login(staff_app.test_client(), "nina@example.org").status_code == 401
+
+    post_form(admin, "/staff/accounts", f"/staff/accounts/{nina_id}/enable", {})
+    assert nina.get("/staff/").status_code == 302  # the old session stays dead
+    assert login(nina, "nina@example.org").status_code == 302
+
+
+def test_admin_cannot_create_an_account_with_a_short_password(staff_app: Flask, admin: FlaskClient) -> None:
+    post_form(
+        admin, "/staff/accounts", "/staff/accounts", {"email": "x@example.org", "role": "staff", "password": "short"}
+    )
+    assert count(get_db(staff_app), StaffUser) == 1
+
+
+def test_an_idle_session_is_logged_out(staff_app: Flask, worker: FlaskClient) -> None:
+    assert worker.get("/staff/").status_code == 200
+    with worker.session_transaction() as session:
+        session[SEEN] = int(time.time()) - 31 * 60
+    response = worker.get("/staff/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/staff/login")
+    assert worker.get("/staff/").status_code == 302
+
+
+def test_session_cookie_is_secure_outside_debug_and_tests(sqlite_url: str) -> None:
+    production = make_app(sqlite_url, TESTING=False, SECRET_KEY="x" * 40, TWILIO_AUTH_TOKEN="y" * 32)
+    assert production.config["SESSION_COOKIE_SECURE"] is True
+    assert production.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert production.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.mark.parametrize("path", ["/staff/", "/staff/login"])
+def test_security_headers(staff_app: Flask, worker: FlaskClient, path: str) -> None:
+    response = worker.get(path, follow_redirects=True)
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    body = response.get_data(as_text=True)
+    assert "<script" not in body and " onclick=" not in body and "style=" not in body

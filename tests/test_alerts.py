@@ -1,0 +1,121 @@
+"""Critical reports alert the on-call numbers and emails: the reference and a link, nothing personal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from bot import alerts, store
+from bot.db import get_db
+from bot.models import Outbox, Report, ReportEvent
+from bot.outbox import Worker
+from bot.sms.rest import TwilioSender
+from bot.sms.stub import TwilioStub
+from tests.conftest import make_app
+from tests.helpers import count
+from tests.smtp_stub import SmtpStub
+
+NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+PERSONAL = ("Juan", "Pérez", "Cook", "Chicago", "+13125550123", "María")
+BASE = {
+    "detained_name": "Juan Pérez",
+    "facility": "Cook County Jail",
+    "city_or_county": "Chicago",
+    "state": "IL",
+    "still_held": "yes",
+    "reporter_name": "María",
+}
+
+
+@pytest.fixture
+def stubs() -> Iterator[tuple[TwilioStub, SmtpStub]]:
+    twilio, smtp = TwilioStub().start(), SmtpStub()
+    yield twilio, smtp
+    twilio.stop()
+    smtp.stop()
+
+
+@pytest.fixture
+def app(database_url: str, stubs: tuple[TwilioStub, SmtpStub]) -> Iterator[Flask]:
+    twilio, smtp = stubs
+    app = make_app(
+        database_url,
+        TWILIO_API_BASE=twilio.url,
+        TWILIO_ACCOUNT_SID="AC" + "3" * 32,
+        TWILIO_FROM_NUMBER="+13125550000",
+        ALERT_RECIPIENTS="+13125559999, oncall@example.org",
+        ALERT_SMTP_URL=smtp.url,
+        ALERT_EMAIL_FROM="holdline@example.org",
+        PUBLIC_BASE_URL="https://hotline.example.org",
+    )
+    yield app
+    get_db(app).dispose()
+
+
+def file(app: Flask, when: datetime = NOW, **answers: object) -> str:
+    with get_db(app).transaction() as session:
+        contact = store.upsert_contact(session, "+13125550123", "sms")
+        return store.create_report(
+            session, contact, BASE | answers, ref=store.unused_ref(session), locale="en", now=when
+        ).ref
+
+
+def drain(app: Flask, now: datetime) -> None:
+    settings = dict(app.config)
+    alerts.sweep(get_db(app), settings, now)
+    Worker(get_db(app), settings, TwilioSender(settings), clock=lambda: now).drain()
+
+
+def test_a_critical_report_alerts_every_recipient_once(app: Flask, stubs: tuple[TwilioStub, SmtpStub]) -> None:
+    twilio, smtp = stubs
+    file(app, citizenship="us_citizen", ice_took_custody="yes", ice_mentioned="yes")  # 40 + 15 + 10: critical
+    ref = file(app, citizenship="us_citizen", ice_took_custody="yes", ice_mentioned="yes", detained_name="Other")
+    file(app)  # normal: no alert
+    drain(app, NOW)
+    drain(app, NOW + timedelta(minutes=1))
+    assert sorted(t.to for t in twilio.texts) == ["+13125559999", "+13125559999"]
+    assert len(smtp.messages) == 2
+    text = next(t.body for t in twilio.texts if ref in t.body)
+    assert text == f"Holdline: critical report {ref}. https://hotline.example.org/staff/reports/{ref}"
+    for body in [t.body for t in twilio.texts] + [m.get_payload() for m in smtp.messages]:
+        assert not any(word in body for word in PERSONAL), body
+    assert smtp.messages[0]["To"] == "oncall@example.org"
+    assert count(get_db(app), ReportEvent, ReportEvent.kind == "alert") == 2
+
+
+def test_a_report_that_becomes_critical_as_hours_pass_alerts_then(
+    app: Flask, stubs: tuple[TwilioStub, SmtpStub]
+) -> None:
+    twilio, _smtp = stubs
+    due = {"at": (NOW + timedelta(hours=1)).isoformat(), "date_only": False, "approximate": False}
+    ref = file(app, citizenship="permanent_resident", release_due_at=due)  # 30: high, not yet past release
+    drain(app, NOW)
+    assert twilio.texts == []
+    drain(app, NOW + timedelta(hours=2))  # held past release in Illinois: 30 + 40 + 20 = critical
+    with get_db(app).transaction() as session:
+        report = session.execute(select(Report).where(Report.ref == ref)).scalar_one()
+        assert report.urgency == "critical" and report.urgency_score == 90
+        assert "held_past_release" in [r["code"] for r in report.urgency_reasons]
+        kinds = session.execute(select(ReportEvent.kind).where(ReportEvent.report_id == report.id)).scalars().all()
+    assert kinds == ["urgency", "alert"]
+    assert [t.to for t in twilio.texts] == ["+13125559999"]
+
+
+def test_closed_reports_do_not_alert(app: Flask, stubs: tuple[TwilioStub, SmtpStub]) -> None:
+    ref = file(app, citizenship="us_citizen", ice_took_custody="yes", ice_mentioned="yes")
+    with get_db(app).transaction() as session:
+        store.report_by_ref(session, ref).status = "closed"
+    drain(app, NOW)
+    assert stubs[0].texts == [] and count(get_db(app), Outbox) == 0
+
+
+def test_no_recipients_means_no_alerts(database_url: str) -> None:
+    app = make_app(database_url)
+    file(app, citizenship="us_citizen", ice_took_custody="yes", ice_mentioned="yes")
+    assert alerts.sweep(get_db(app), dict(app.config), NOW) == (0, 0)
+    assert count(get_db(app), Outbox) == 0
+    get_db(app).dispose()
