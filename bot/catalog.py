@@ -194,9 +194,7 @@ def catalog_bytes(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
-def render_pot(
-    root: str | Path = PROJECT_ROOT, flows_dir: str | Path | None = None, domain: str = DOMAIN
-) -> bytes:
+def render_pot(root: str | Path = PROJECT_ROOT, flows_dir: str | Path | None = None, domain: str = DOMAIN) -> bytes:
     """Return the bytes messages.pot (or dashboard.pot) must hold for the current source."""
     return catalog_bytes(extract_catalog(root, flows_dir, domain))
 

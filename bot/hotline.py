@@ -50,7 +50,11 @@ class Hotline:
             name: sorted({word for code in available for word in self.words_of(code, name)})
             for name in EVERYWHERE_KEYWORDS
         }
-        self.speech = runner.Speech(translators=self.catalogs.translator, languages=languages, everywhere=everywhere)
+        firsts = (self.words_of(code, "stop")[:1] for code in available)
+        leads = frozenset(first[0] for first in firsts if first and " " not in first[0])
+        self.speech = runner.Speech(
+            translators=self.catalogs.translator, languages=languages, everywhere=everywhere, opt_out_leads=leads
+        )
         self.detector = Detector(languages) if languages else None
 
     def words_of(self, locale: str, keyword: str) -> list[str]:

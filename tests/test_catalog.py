@@ -338,7 +338,7 @@ def test_dashboard_texts_go_to_their_own_template(tmp_path: Path) -> None:
     shutil.copy(Path(__file__).resolve().parent.parent / "babel.cfg", root / "babel.cfg")
     (root / "bot").mkdir()
     (root / "bot" / "views.py").write_text(
-        'from flask_babel import gettext, pgettext\n'
+        "from flask_babel import gettext, pgettext\n"
         'LABEL = gettext("Assign to me")\n'
         'TEXT = pgettext("staff_template.hello", "Hello from our staff.")\n'
     )

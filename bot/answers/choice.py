@@ -35,9 +35,7 @@ def parse_choice(text: str, ctx: ParseContext) -> Parsed:
 def _contained(said: str, ctx: ParseContext) -> Parsed:
     """Find the one choice whose phrase (two words or more) appears inside a longer text."""
     padded = f" {said} "
-    found = {
-        value for value, words in ctx.choices.items() for word in words if " " in word and f" {word} " in padded
-    }
+    found = {value for value, words in ctx.choices.items() for word in words if " " in word and f" {word} " in padded}
     return Parsed(ok=True, value=found.pop()) if len(found) == 1 else fail()
 
 

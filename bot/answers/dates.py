@@ -56,10 +56,44 @@ _KREYOL = {
     "vandredi": "friday",
     "samdi": "saturday",
     "dimanch": "sunday",
+    **{
+        f"{day} pase": f"last {english}"
+        for day, english in [
+            ("lendi", "monday"),
+            ("madi", "tuesday"),
+            ("mekredi", "wednesday"),
+            ("jedi", "thursday"),
+            ("vandredi", "friday"),
+            ("samdi", "saturday"),
+            ("dimanch", "sunday"),
+        ]
+    },
 }
 _LANGUAGE_ALIASES = {"ht": ("fr",)}  # plus English, always
 _DATE_ORDER = {"ht": "DMY"}
-_WORD_ALIASES = {"antier": "anteayer", "thurs": "thursday", "weds": "wednesday"}  # Mexican Spanish, English
+_ES_DAYS = {
+    "monday": "lunes", "tuesday": "martes", "wednesday": "miercoles", "thursday": "jueves",
+    "friday": "viernes", "saturday": "sabado", "sunday": "domingo",
+}  # fmt: skip
+# Words dateparser misses: Mexican Spanish, English short forms, French without its apostrophe.
+_WORD_ALIASES = {
+    "antier": "anteayer",
+    "thurs": "thursday",
+    "weds": "wednesday",
+    "aujourdhui": "today",
+    "aujourd hui": "today",
+    "avant hier": "2 days ago",
+    "avant-hier": "2 days ago",
+    # 'el lunes pasado', 'sabado pasado' (Spanish), 'sexta passada' (Portuguese): last week's day
+    **{f"{article}{day} pasado": f"last {english}" for english, day in _ES_DAYS.items() for article in ("", "el ")},
+    "segunda passada": "last monday",
+    "terca passada": "last tuesday",
+    "quarta passada": "last wednesday",
+    "quinta passada": "last thursday",
+    "sexta passada": "last friday",
+    "sabado passado": "last saturday",
+    "domingo passado": "last sunday",
+}
 
 _NUMERIC = re.compile(r"(\d{1,4})(?:\s*[/.\-]\s*|\s+)(\d{1,2})(?:(?:\s*[/.\-]\s*|\s+)('?\d{2}|\d{4}))?")
 _CHINESE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]?")

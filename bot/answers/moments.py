@@ -152,17 +152,17 @@ _PART_PATTERN = re.compile(
 
 _APPROXIMATELY = (
     r"around|about|approx|approximately|roughly|like|maybe|como|como a|cerca de|alrededor de|mas o menos|"
-    r"okolo|vers|environ|por volta de|por volta das|apeprè|apepre|大约|大概"
+    r"okolo|ok\.?|kolo|vers|environ|por volta de|por volta das|apeprè|apepre|حوالي|تقريبا|大约|大概"
 )
 _CLOCK = re.compile(
     rf"""
     (?<![\w/.:\-])
     (?:(?P<approx>{_APPROXIMATELY})\s+)?
-    (?:(?P<lead>at|@|a\ las|alas|a\ la|las|o\ godzinie|o\ godz\.?|o|godz\.?|as|a|vers)\s*)?
+    (?:(?P<lead>at|@|a\ las|alas|a\ la|las|o\ godzinie|o\ godz\.?|o|godz\.?|as|a|vers|الساعة|الساعه|ساعة)\s*)?
     (?P<hour>\d{{1,2}})
     (?:\s*[:h]\s*(?P<minute>\d{{2}})|\.(?P<dot_minute>\d{{2}}))?
     (?:\s+y\s+(?P<fraction>media|cuarto))?
-    (?:\s*(?P<suffix>a\.?\s?m\.?|p\.?\s?m\.?|a|p|o\s?clock|h|hs|hrs|godz\.?|uhr))?
+    (?:\s*(?P<suffix>a\.?\s?m\.?|p\.?\s?m\.?|a|p|o\s?clock|h|hs|hrs|godz\.?|uhr|-?tej|-?ej|heures?|e))?
     (?![\w/\-])
     """,
     re.VERBOSE,

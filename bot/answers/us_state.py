@@ -71,12 +71,18 @@ _EXACT = {word: code for code, words in _CANDIDATES.items() for word in words}
 _EXACT_FOLDED = {word.replace(" ", ""): code for word, code in _EXACT.items()}
 
 
+_PREFIXES = (
+    "in the state of ", "the state of ", "state of ", "in ", "estado de ", "en el estado de ", "en ", "no estado de ",
+    "em ", "no ", "stan ", "w stanie ", "w ", "dans l etat de ", "dans l ", "dans le ", "dans ", "nan eta ", "nan ",
+)  # fmt: skip
+
+
 def parse_us_state(text: str, ctx: ParseContext) -> Parsed:
     """Read a state by code or name, forgiving one or two slips in a name, as a two-letter USPS code."""
     if ctx.options.get("dont_know") and dont_know(text, ctx):
         return Parsed(ok=True, value="unknown")
     said = normalize(text)
-    for prefix in ("the state of ", "state of ", "estado de "):
+    for prefix in _PREFIXES:  # 'in Illinois', 'en Illinois', 'stan Illinois', 'estado de Illinois'
         said = said.removeprefix(prefix)
     code = _EXACT.get(said) or _EXACT_FOLDED.get(said.replace(" ", ""))  # 'd c', 'newyork'
     if code is None:

@@ -14,8 +14,14 @@ OPT_OUT_LEAD_MAX_WORDS = 4
 PRIORITY = ("stop", "start", "help", "menu", "exit", "back", "skip")
 
 
-def match_keyword(text: str, keywords: Mapping[str, list[str]]) -> str | None:
-    """Return the keyword a whole text means, or None. `keywords` maps names to normalised phrases."""
+def match_keyword(
+    text: str, keywords: Mapping[str, list[str]], opt_out_leads: frozenset[str] = frozenset()
+) -> str | None:
+    """Return the keyword a whole text means, or None. `keywords` maps names to normalised phrases.
+
+    `opt_out_leads` are single words (one per language) that make a short text starting with them
+    an opt-out, besides the English ones.
+    """
     said = normalize(text)
     if not said:
         return None
@@ -24,11 +30,6 @@ def match_keyword(text: str, keywords: Mapping[str, list[str]]) -> str | None:
         if said in keywords[name]:
             return name
     words = said.split(" ")
-    if len(words) <= OPT_OUT_LEAD_MAX_WORDS and words[0] in OPT_OUT_LEADS | _lead_words(keywords.get("stop", [])):
+    if len(words) <= OPT_OUT_LEAD_MAX_WORDS and words[0] in OPT_OUT_LEADS | opt_out_leads:
         return "stop"
     return None
-
-
-def _lead_words(phrases: list[str]) -> set[str]:
-    """The single-word translations listed first (e.g. 'stop', 'alto') that may lead an opt-out."""
-    return {phrases[0]} if phrases and " " not in phrases[0] else set()

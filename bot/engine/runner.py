@@ -94,6 +94,7 @@ class Speech:
     translators: Callable[[str], Translate]
     languages: Languages | None = None
     everywhere: Mapping[str, list[str]] = field(default_factory=dict)  # keyword words in every language
+    opt_out_leads: frozenset[str] = frozenset()  # each language's first STOP word, which may start an opt-out
 
 
 def handle(
@@ -204,7 +205,7 @@ class _Turn:
         keywords = {name: self.words(f"keyword.{name}", w.words) for name, w in self.flows.keywords.items()}
         for name, words in self.speech.everywhere.items():  # STOP and LANGUAGE work in every language
             keywords[name] = keywords.get(name, []) + [w for w in words if w not in keywords.get(name, [])]
-        keyword = inputs.carrier_keyword or match_keyword(inputs.text, keywords)
+        keyword = inputs.carrier_keyword or match_keyword(inputs.text, keywords, self.speech.opt_out_leads)
         if inputs.opted_out:
             if keyword == "start":
                 self.events.append(Event("opted_in"))
@@ -442,7 +443,12 @@ class _Turn:
         st = self.state
         node = self.current()
         assert node.ask is not None
+        # "I don't know" to an optional question is a SKIP, unless the question offers it as a choice
+        dont_know = node.ask.optional and normalize(text) in self.answer_words("dont_know")
         parsed = self.parsers[node.ask.parser](text, self.parse_context(st.flow, node))
+        if dont_know and (not parsed.ok or node.ask.parser == "text"):
+            self.skip()
+            return
         if not parsed.ok:
             self.missed(node, parsed)
             return

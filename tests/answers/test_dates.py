@@ -201,3 +201,19 @@ def test_dont_know_when_the_question_allows_it(text: str) -> None:
 def test_registered_and_json_safe() -> None:
     parsed = PARSERS["date"]("Nov 25", context())
     assert json.loads(json.dumps(parsed.value)) == "2026-11-25"
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "expected"),
+    [
+        ("es", "el lunes pasado", "2026-11-23"),
+        ("es", "sábado pasado", "2026-11-21"),
+        ("pt_BR", "sexta passada", "2026-11-20"),
+        ("fr", "aujourd'hui", "2026-11-27"),
+        ("fr", "avant-hier", "2026-11-25"),
+        ("ht", "vandredi pase", "2026-11-20"),
+    ],
+)
+def test_last_weekdays_and_today_in_other_languages(locale: str, text: str, expected: str) -> None:
+    parsed = parse_date(text, context(locale=locale))
+    assert (parsed.ok, parsed.value) == (True, expected)

@@ -113,6 +113,18 @@ def test_polish_moments(text: str, expected: dict[str, object]) -> None:
         ("zh_Hans", "昨天晚上", moment("2026-11-26T22:00:00-06:00", approximate=True)),
         ("fr", "hier à 15h", moment("2026-11-26T15:00:00-06:00")),
         ("fr", "hier soir", moment("2026-11-26T22:00:00-06:00", approximate=True)),
+        ("ar", "أمس الساعة 3", moment("2026-11-26T15:00:00-06:00")),
+        ("ar", "امس الساعه 3", moment("2026-11-26T15:00:00-06:00")),
+        ("ar", "25/11 الساعة 18", moment("2026-11-25T18:00:00-06:00")),  # not the year 2018
+        ("pl", "wczoraj ok 15", moment("2026-11-26T15:00:00-06:00", approximate=True)),
+        ("pl", "wczoraj kolo 15", moment("2026-11-26T15:00:00-06:00", approximate=True)),
+        ("pl", "wczoraj o 15tej", moment("2026-11-26T15:00:00-06:00")),
+        ("pl", "wczoraj o 15-tej", moment("2026-11-26T15:00:00-06:00")),
+        ("fr", "hier 15 heures", moment("2026-11-26T15:00:00-06:00")),  # not "15 hours ago"
+        ("fr", "aujourd'hui à 8h", moment("2026-11-27T08:00:00-06:00")),
+        ("fr", "avant-hier à 15h", moment("2026-11-25T15:00:00-06:00")),
+        ("ht", "yè 3è", moment("2026-11-26T15:00:00-06:00")),
+        ("ht", "25/11 a 6è", moment("2026-11-25T18:00:00-06:00")),
     ],
 )
 def test_other_languages(locale: str, text: str, expected: dict[str, object]) -> None:

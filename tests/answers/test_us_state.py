@@ -76,3 +76,11 @@ def test_no_name_belongs_to_two_states() -> None:
 
 def test_dont_know_when_the_question_allows_it() -> None:
     assert PARSERS["us_state"]("not sure", context(dont_know=True)).value == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("en illinois", "IL"), ("in Indiana", "IN"), ("stan Illinois", "IL"), ("no Texas", "TX"), ("nan Illinois", "IL")],
+)
+def test_a_state_with_a_preposition_in_front(text: str, code: str) -> None:
+    assert parse_us_state(text, context()).value == code

@@ -255,3 +255,11 @@ def test_state_survives_a_json_round_trip(chat: Chat) -> None:
     chat.send("Ana")
     chat.state = State.from_dict(json.loads(json.dumps(chat.state.to_dict())))
     assert chat.send("skip") == ["Is Ana still held? Reply YES or NO."]
+
+
+def test_i_dont_know_to_an_optional_question_skips_it(chat: Chat) -> None:
+    chat.send("hi")
+    chat.send("1")
+    chat.send("Ana")
+    assert chat.send("idk") == ["Is Ana still held? Reply YES or NO."]
+    assert chat.state.answers["nickname"] is None
