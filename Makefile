@@ -29,6 +29,7 @@ install-dev: $(VENV)/.installed-dev
 ## run: install, migrate the local SQLite database, start the web server, the dashboard and the outbox
 ## worker (texts go to a local Twilio stand-in, printed in instance/worker.log), and text the bot here
 run: install
+	@$(LOCAL) translate compile >/dev/null
 	@$(LOCAL) db upgrade
 	@mkdir -p instance
 	@$(LOCAL) staff demo --url http://$(HOST):$(PORT)/staff/
@@ -38,8 +39,9 @@ run: install
 	  trap 'kill $$server $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(LOCAL) chat --url http://$(HOST):$(PORT) --wait 30
 
-## serve: only the web server (webhook and, later, the dashboard), in the foreground
+## serve: only the web server (webhook and dashboard), in the foreground
 serve: install
+	@$(LOCAL) translate compile >/dev/null
 	@$(LOCAL) db upgrade
 	$(LOCAL) run --host $(HOST) --port $(PORT)
 
@@ -50,6 +52,7 @@ chat: install
 
 ## test: install the test dependencies and run every test
 test: install-dev
+	$(LOCAL) translate compile
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
