@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlmodel import Session
+
 from bot import store
 from bot.config import CONTACT_DEFAULTS
 from bot.db import Database
@@ -74,9 +76,16 @@ class Hotline:
         """The placeholders flows may use for configured values."""
         return [setting.lower() for setting in CONTACT_DEFAULTS]
 
-    def context(self) -> dict[str, str]:
-        """Placeholder values shown to texters (contact numbers come from configuration)."""
-        return {setting.lower(): str(self.settings[setting]) for setting in CONTACT_DEFAULTS}
+    def context(self, session: Session | None = None) -> dict[str, str]:
+        """Placeholder values shown to texters: staff's saved contact settings, else the configured ones.
+
+        Without a session (the database may be what failed) only the configured values are used.
+        """
+        saved = store.contact_settings(session) if session is not None else {}
+        return {
+            setting.lower(): saved[setting].value if setting in saved else str(self.settings[setting])
+            for setting in CONTACT_DEFAULTS
+        }
 
     def receive(self, inbound: Inbound, now: datetime | None = None) -> list[str]:
         """Store the text, then answer it; a repeated MessageSid gets the replies it already got."""
@@ -119,7 +128,7 @@ class Hotline:
                     detected=self.detector.detect(inbound.body) if detect and self.detector else None,
                     reports=store.report_infos(session, contact),
                 ),
-                context=self.context(),
+                context=self.context(session),
                 policy=self.policy,
                 speech=self.speech,
             )
@@ -166,7 +175,9 @@ class Hotline:
                 store.set_inbound_status(session, message_id, "failed")
                 if contact.opted_out:
                     return []
-                apology = self.catalogs.translator(contact.locale)("system.apology", source).format_map(self.context())
+                apology = self.catalogs.translator(contact.locale)("system.apology", source).format_map(
+                    self.context(session)
+                )
                 store.record_replies(session, contact, message_id, [apology])
         except Exception as exc:
             log.error("could not record the failure of a message: %s", describe_exception(exc))

@@ -205,3 +205,13 @@ Index("ix_report_release_due_at", _report.release_due_at)
 Index("ix_reportevent_report_created", ReportEvent.__table__.c.report_id, ReportEvent.__table__.c.created_at)  # type: ignore[attr-defined]
 Index("ix_outbox_due", Outbox.__table__.c.status, Outbox.__table__.c.next_attempt_at)  # type: ignore[attr-defined]
 Index("ix_message_contact_created", Message.__table__.c.contact_id, Message.__table__.c.created_at)  # type: ignore[attr-defined]
+
+
+class ContactSetting(SQLModel, table=True):
+    """A number or link texters are given (LEGAL_HELP_PHONE…), as staff set it, with its verification."""
+
+    key: str = Field(primary_key=True, max_length=40)
+    value: str = Field(max_length=200)
+    verified: bool = Field(default=False)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    updated_by_id: int | None = Field(default=None, foreign_key="staffuser.id")

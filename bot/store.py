@@ -17,7 +17,18 @@ from sqlmodel import Session
 
 from bot.engine.runner import ReportInfo
 from bot.engine.text import normalize
-from bot.models import Assignment, Contact, Conversation, Message, Report, ReportEvent, ReportLink, StaffUser, utcnow
+from bot.models import (
+    Assignment,
+    Contact,
+    ContactSetting,
+    Conversation,
+    Message,
+    Report,
+    ReportEvent,
+    ReportLink,
+    StaffUser,
+    utcnow,
+)
 from bot.reports import (
     REF_LENGTH,
     SAME_FACILITY_WINDOW,
@@ -540,3 +551,21 @@ def messages_by_id(session: Session, ids: list[int]) -> dict[int, Message]:
     if not ids:
         return {}
     return {m.id: m for m in session.execute(select(Message).where(Message.id.in_(ids))).scalars() if m.id}
+
+
+# --- numbers and links texters are given -------------------------------------------------------
+
+
+def contact_settings(session: Session) -> dict[str, ContactSetting]:
+    """Return the contact settings staff have saved, by key (keys not saved use the configured default)."""
+    return {row.key: row for row in session.execute(select(ContactSetting)).scalars()}
+
+
+def save_contact_setting(
+    session: Session, key: str, value: str, *, verified: bool, staff_id: int, now: datetime
+) -> ContactSetting:
+    """Save one contact setting, recording who changed it and whether they verified it."""
+    row = session.get(ContactSetting, key) or ContactSetting(key=key, value=value)
+    row.value, row.verified, row.updated_by_id, row.updated_at = value, verified, staff_id, now
+    session.add(row)
+    return row

@@ -25,6 +25,7 @@ TEST_AUTH_TOKEN = "test-twilio-auth-token-0123456789"
 POSTGRES_URL = os.environ.get("HOLDLINE_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("HOLDLINE_REQUIRE_POSTGRES", "") == "1"
 TABLES = (
+    "contactsetting",
     "outbox",
     "reportevent",
     "assignment",

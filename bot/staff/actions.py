@@ -140,7 +140,7 @@ def _textable(session: Session, report: Report) -> Contact:
     return contact
 
 
-def texting_for(hotline: Hotline, report: Report, locale: str) -> Texting:
+def texting_for(hotline: Hotline, report: Report, locale: str, session: Session) -> Texting:
     """Return how to text the family of a report: their language's catalog and the placeholder values."""
-    values = {**hotline.context(), "ref": report.ref}
+    values = {**hotline.context(session), "ref": report.ref}
     return Texting(translate=hotline.catalogs.translator(locale), values=values, locale=locale)

@@ -70,3 +70,9 @@ class CreateStaffForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that only needs its CSRF token (disable, enable)."""
+
+
+class ContactSettingForm(FlaskForm):
+    key = StringField(validators=[DataRequired(), Length(max=40)])
+    value = StringField(_("Value"), validators=[DataRequired(), Length(max=200)])
+    verified = BooleanField(_("I checked that this is right today"))

@@ -17,9 +17,17 @@ from bot import store
 from bot.db import get_db
 from bot.export import export_records, exported_at, write_csv, write_jsonl
 from bot.models import Report, StaffUser, utcnow
-from bot.staff import accounts, actions, charts, stats, texts
+from bot.staff import accounts, actions, charts, contacts, stats, texts
 from bot.staff.auth import admin_required, check_session
-from bot.staff.forms import AssignForm, ConfirmForm, CreateStaffForm, NoteForm, StatusForm, TextForm
+from bot.staff.forms import (
+    AssignForm,
+    ConfirmForm,
+    ContactSettingForm,
+    CreateStaffForm,
+    NoteForm,
+    StatusForm,
+    TextForm,
+)
 from bot.staff.i18n import _
 from bot.staff.queue import PER_PAGE, STATUS_CHOICES, URGENCIES, QueueQuery
 
@@ -84,8 +92,8 @@ def report(ref: str) -> ResponseReturnValue:
         related = store.related_reports(session, found.id)
         assignee_id = store.assignee_of(session, found.id)
         staff = accounts.all_staff(session)
-    locale = contact.locale if contact else found.locale
-    texting = actions.texting_for(_hotline(), found, locale)
+        locale = contact.locale if contact else found.locale
+        texting = actions.texting_for(_hotline(), found, locale, session)
     previews = {name: texts.render(name, texting.translate, texting.values) for name in texts.TEMPLATES}
     names = {user.id: user.name or user.email for user in staff}
     assign_form = AssignForm(assignee=str(assignee_id or ""))
@@ -168,7 +176,7 @@ def change_status(ref: str) -> ResponseReturnValue:
         notify = None
         if form.notify.data:
             contact = store.report_contact(session, found)
-            notify = actions.texting_for(_hotline(), found, contact.locale if contact else found.locale)
+            notify = actions.texting_for(_hotline(), found, contact.locale if contact else found.locale, session)
         actions.change_status(session, found, _staff_id(), form.status.data, form.reason.data or "", utcnow(), notify)
 
     return _act(ref, form, run, _("Status changed."))
@@ -191,7 +199,7 @@ def text_family(ref: str) -> ResponseReturnValue:
 
     def run(session: Any, found: Report) -> None:
         contact = store.report_contact(session, found)
-        texting = actions.texting_for(_hotline(), found, contact.locale if contact else found.locale)
+        texting = actions.texting_for(_hotline(), found, contact.locale if contact else found.locale, session)
         template = None if form.template.data == "free" else form.template.data
         actions.text_family(session, found, _staff_id(), template, form.body.data or "", utcnow(), texting)
 
@@ -291,3 +299,50 @@ def set_account_active(user_id: int, action: str) -> ResponseReturnValue:
     log.info("staff %s: account %s %sd", _staff_id(), user_id, action)
     flash(_("Account disabled.") if action == "disable" else _("Account enabled."))
     return redirect(url_for("staff.accounts_page"))
+
+
+@bp.get("/contacts")
+@admin_required
+def contacts_page() -> ResponseReturnValue:
+    """Show the numbers and links texters are given, and which are still to be verified (admins only)."""
+    with get_db().transaction() as session:
+        saved = store.contact_settings(session)
+        current = _hotline().context(session)
+    rows = [
+        {
+            "field": field,
+            "value": current[field.key.lower()],
+            "verified": saved[field.key].verified if field.key in saved else False,
+            "form": ContactSettingForm(key=field.key, value=current[field.key.lower()]),
+        }
+        for field in contacts.FIELDS
+    ]
+    return render_template("staff/contacts.html", rows=rows)
+
+
+@bp.post("/contacts")
+@admin_required
+def save_contact() -> ResponseReturnValue:
+    """Change a number or link texters are given; refuse values that are malformed or too long for SMS."""
+    form = ContactSettingForm()
+    field = next((f for f in contacts.FIELDS if f.key == form.key.data), None)
+    if field is None or not form.validate_on_submit():
+        flash(_("The form was not complete; try again."), "error")
+        return redirect(url_for("staff.contacts_page"))
+    value = " ".join((form.value.data or "").split())
+    problem = contacts.problem_with(field, value)
+    with get_db().transaction() as session:
+        values = {**_hotline().context(session), field.key.lower(): value}
+        too_long = contacts.over_budget(_hotline(), values) if problem is None else []
+        if problem is None and not too_long:
+            store.save_contact_setting(
+                session, field.key, value, verified=bool(form.verified.data), staff_id=_staff_id(), now=utcnow()
+            )
+    if problem:
+        flash(problem, "error")
+    elif too_long:
+        flash(_("Too long: %(texts)s would cost more than 3 SMS.", texts=", ".join(too_long[:3])), "error")
+    else:
+        log.info("staff %s changed contact setting %s", _staff_id(), field.key)
+        flash(_("Saved. Texters get the new value from their next text."))
+    return redirect(url_for("staff.contacts_page"))
