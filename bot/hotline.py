@@ -18,7 +18,7 @@ from bot.engine.flow import FlowSet
 from bot.engine.state import State
 from bot.engine.text import split_words
 from bot.i18n import Catalogs
-from bot.languages import Detector, load_languages
+from bot.languages import Detector, Languages, load_languages
 from bot.logsafe import describe_exception
 from bot.models import utcnow
 from bot.sms.segments import split_to_budget
@@ -42,10 +42,11 @@ class Hotline:
     clock: Callable[[], datetime] = field(default=utcnow)  # tests move time forward through this
     speech: runner.Speech = field(init=False)
     detector: Detector | None = field(init=False)
+    languages: Languages = field(init=False)  # every language in the registry, with its review status
 
     def __post_init__(self) -> None:
         """Offer the languages that have a catalog, and learn their STOP and LANGUAGE words."""
-        registry = load_languages(self.settings["LOCALES_DIR"])
+        registry = self.languages = load_languages(self.settings["LOCALES_DIR"])
         available = [code for code in registry.codes if code in self.catalogs.available()]
         languages = registry.only(available) if len(available) > 1 else None
         everywhere = {

@@ -117,6 +117,7 @@ def report(ref: str) -> ResponseReturnValue:
         assignee=names.get(assignee_id) if assignee_id else None,
         names=names,
         locale=locale,
+        language=_hotline().languages.by_code.get(locale),
         assign_form=assign_form,
         status_form=StatusForm(status=_next_status(found.status)),
         note_form=NoteForm(),

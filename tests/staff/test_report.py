@@ -202,3 +202,13 @@ def test_export_follows_the_queue_filter(staff_app: Flask, worker: FlaskClient, 
     body = response.get_data(as_text=True)
     assert il in body and "TX" not in body.replace("TEXAS", "")
     assert worker.get("/staff/export?format=xml").status_code == 400
+
+
+def test_the_page_warns_when_the_familys_language_is_an_unreviewed_translation(
+    staff_app: Flask, worker: FlaskClient
+) -> None:
+    spanish = file_report(staff_app, address="+13125550161", locale="es")
+    english = file_report(staff_app, address="+13125550162", locale="en")
+    page = worker.get(f"/staff/reports/{spanish}").get_data(as_text=True)
+    assert "Español" in page and "not yet reviewed by a translator" in page
+    assert "not yet reviewed" not in worker.get(f"/staff/reports/{english}").get_data(as_text=True)
