@@ -128,20 +128,23 @@ def replies_to(session: Session, message_id: int) -> list[str]:
     return list(rows)
 
 
+def _outbound(contact: Contact, body: str, status: str, **extra: Any) -> Message:
+    """A text to a contact on their channel, with its SMS cost."""
+    return Message(
+        contact_id=contact.id,
+        direction="out",
+        channel=contact.channel,
+        body=body,
+        segments=count_segments(body),
+        status=status,
+        **extra,
+    )
+
+
 def record_replies(session: Session, contact: Contact, message_id: int, replies: list[str]) -> None:
     """Store the replies sent back in the webhook's TwiML."""
     for body in replies:
-        session.add(
-            Message(
-                contact_id=contact.id,
-                direction="out",
-                channel=contact.channel,
-                body=body,
-                segments=count_segments(body),
-                status="replied",
-                reply_to_id=message_id,
-            )
-        )
+        session.add(_outbound(contact, body, "replied", reply_to_id=message_id))
 
 
 def load_conversation(session: Session, contact: Contact) -> tuple[dict[str, Any], datetime | None]:
@@ -523,15 +526,7 @@ def set_assignee(session: Session, report_id: int, staff_id: int | None, now: da
 
 def queue_text(session: Session, contact: Contact, body: str, now: datetime) -> Message:
     """Store a text for a contact as queued (the outbox sends it)."""
-    message = Message(
-        contact_id=contact.id,
-        direction="out",
-        channel=contact.channel,
-        body=body,
-        segments=count_segments(body),
-        status="queued",
-        created_at=now,
-    )
+    message = _outbound(contact, body, "queued", created_at=now)
     session.add(message)
     session.flush()
     return message
