@@ -84,6 +84,12 @@ _WORD_ALIASES = {
     "aujourd hui": "today",
     "avant hier": "2 days ago",
     "avant-hier": "2 days ago",
+    # '上周五', '上个星期五', '上礼拜五' (Chinese): last Friday
+    **{
+        f"{prefix}{number}": f"last {english}"
+        for english, number in zip(_ES_DAYS, "一二三四五六日", strict=True)
+        for prefix in ("上周", "上个星期", "上星期", "上礼拜", "上个礼拜")
+    },
     # 'el lunes pasado', 'sabado pasado' (Spanish), 'sexta passada' (Portuguese): last week's day
     **{f"{article}{day} pasado": f"last {english}" for english, day in _ES_DAYS.items() for article in ("", "el ")},
     "segunda passada": "last monday",
@@ -95,7 +101,7 @@ _WORD_ALIASES = {
     "domingo passado": "last sunday",
 }
 
-_NUMERIC = re.compile(r"(\d{1,4})(?:\s*[/.\-]\s*|\s+)(\d{1,2})(?:(?:\s*[/.\-]\s*|\s+)('?\d{2}|\d{4}))?")
+_NUMERIC = re.compile(r"(\d{1,4})(?:\s*[/.\-]\s*|\s+)(\d{1,2})(?:(?:\s*[/.\-]\s*|\s+)('?\d{1,2}|\d{4}))?")
 _CHINESE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]?")
 _LEADING_FILLER = re.compile(r"^(?:(?:on|the|el|la|le|w|em|no|dia|dnia|of)\s+)+")
 _ONLY_NUMBERS = re.compile(r"[\d\s/.\-']+")
@@ -262,7 +268,7 @@ def _numeric(said: str, order: str, today: date, prefer_future: bool) -> Day | N
                 return None
             typed_year, first, second = first, second, typed_year.lstrip("'")
             parts = [(int(first), int(second))]
-        elif len(first) > 2:
+        elif len(first) > 2 or (typed_year is not None and len(typed_year.lstrip("'")) == 1):
             return None
         else:
             month_first = (int(first), int(second))

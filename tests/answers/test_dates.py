@@ -217,3 +217,16 @@ def test_registered_and_json_safe() -> None:
 def test_last_weekdays_and_today_in_other_languages(locale: str, text: str, expected: str) -> None:
     parsed = parse_date(text, context(locale=locale))
     assert (parsed.ok, parsed.value) == (True, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1990/3/4", "1990-03-04"), ("1990-3-4", "1990-03-04"), ("上周五", "2026-11-20"), ("上个星期一", "2026-11-23")],
+)
+def test_chinese_ways_of_writing_dates(text: str, expected: str) -> None:
+    parsed = parse_date(text, context(locale="zh_Hans"))
+    assert (parsed.ok, parsed.value) == (True, expected)
+
+
+def test_a_one_digit_year_is_not_a_year() -> None:
+    assert parse_date("3/4/9", context(locale="en")).ok is False
