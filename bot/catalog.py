@@ -27,7 +27,7 @@ from flask.cli import AppGroup
 from bot.config import PROJECT_ROOT
 from bot.engine.loader import KEYWORDS_FILE, SYSTEM_FILE, iter_texts, load_flows
 from bot.i18n import DOMAIN, SOURCE_LOCALE, compile_catalog
-from bot.sms.segments import count_segments, is_gsm7
+from bot.sms.segments import SEGMENT_BUDGET, count_segments, is_gsm7
 
 BABEL_CFG = "babel.cfg"
 FLOWS = "flows"
@@ -37,7 +37,6 @@ POT_NAME = f"{DOMAIN}.pot"
 # go to dashboard.pot: the dashboard is English-only for now, so no locale has to translate them yet.
 DASHBOARD_DOMAIN = "dashboard"
 DASHBOARD_POT = f"{DASHBOARD_DOMAIN}.pot"
-MAX_SEGMENTS = 3
 TRANSLATORS = "Translators:"
 # The pot's dates carry no information (git has the history) and would change every run.
 FIXED_DATE = datetime(1970, 1, 1, tzinfo=UTC)
@@ -406,20 +405,27 @@ class _KeepMissing(dict[str, str]):
         return "{" + key + "}"
 
 
-def _check_budget(where: str, context: str | None, text: str, values: Mapping[str, str] | None) -> list[str]:
-    """Report a sent text over MAX_SEGMENTS SMS segments once its placeholders are filled."""
+def filled_for_sms(context: str | None, text: str, values: Mapping[str, str] | None) -> str | None:
+    """Return a text as sent once its placeholders are filled, or None for texts never sent on their own."""
     if not sent_as_sms(context):
-        return []
+        return None
     try:
-        filled = text.format_map(_KeepMissing(values or {}))
+        return text.format_map(_KeepMissing(values or {}))
     except (ValueError, KeyError, IndexError, AttributeError):
-        filled = text  # broken braces are reported by the placeholder check
+        return text  # broken braces are reported by the placeholder check
+
+
+def _check_budget(where: str, context: str | None, text: str, values: Mapping[str, str] | None) -> list[str]:
+    """Report a sent text over SEGMENT_BUDGET SMS segments once its placeholders are filled."""
+    filled = filled_for_sms(context, text, values)
+    if filled is None:
+        return []
     segments = count_segments(filled)
-    if segments <= MAX_SEGMENTS:
+    if segments <= SEGMENT_BUDGET:
         return []
     odd = sorted({ch for ch in filled if not is_gsm7(ch)})
     why = f"; {' '.join(odd)} are not GSM-7, so a segment holds 67 characters, not 153" if odd else ""
-    return [f"{where}: {segments} SMS segments, over the budget of {MAX_SEGMENTS} ({len(filled)} characters{why})"]
+    return [f"{where}: {segments} SMS segments, over the budget of {SEGMENT_BUDGET} ({len(filled)} characters{why})"]
 
 
 def _label(message: Message) -> str:

@@ -27,7 +27,6 @@ from bot.store import Inbound
 log = logging.getLogger("holdline.hotline")
 
 EVERYWHERE_KEYWORDS = ("stop", "language")  # understood in every language, whatever the texter's
-SEGMENT_BUDGET = 3  # SMS segments one reply may cost
 CARRIER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
 
 
@@ -155,7 +154,7 @@ class Hotline:
                     log.info("contact %s erased their data; %d report(s) kept", contact.id, len(kept))
                     erased = True
             session.add(contact)
-            replies = [part for reply in replies for part in split_to_budget(reply, SEGMENT_BUDGET)]
+            replies = [part for reply in replies for part in split_to_budget(reply)]
             if erased:  # nothing of this conversation is stored again, not even this text
                 return replies
             store.save_conversation(session, contact, outcome.state.to_dict(), now)

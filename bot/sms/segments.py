@@ -13,6 +13,7 @@ GSM7_BASIC = set(
 GSM7_EXTENDED = set("^{}\\[~]|€\f")
 
 GSM7_SINGLE, GSM7_PART = 160, 153
+SEGMENT_BUDGET = 3  # the most SMS segments one text to a texter may cost, in any language
 UCS2_SINGLE, UCS2_PART = 70, 67
 
 
@@ -53,7 +54,7 @@ def _split_count(text: str, per_part: int, cost: Callable[[str], int]) -> int:
     return parts
 
 
-def split_to_budget(text: str, budget: int = 3) -> list[str]:
+def split_to_budget(text: str, budget: int = SEGMENT_BUDGET) -> list[str]:
     """Split a text that would cost more than `budget` segments into texts that each fit, at line breaks.
 
     A safety net for summaries full of non-GSM names: several affordable texts beat one that

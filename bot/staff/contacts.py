@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.catalog import filled_for_sms
 from bot.config import CONTACT_DEFAULTS
 from bot.engine.loader import iter_texts, placeholders
-from bot.hotline import SEGMENT_BUDGET, Hotline
-from bot.sms.segments import count_segments
+from bot.hotline import Hotline
+from bot.sms.segments import SEGMENT_BUDGET, count_segments
 from bot.staff.i18n import _
 
 PHONE = re.compile(r"^[0-9+()\-. ]{7,30}$")
@@ -48,15 +49,13 @@ def problem_with(field: Field, value: str) -> str | None:
 
 def over_budget(hotline: Hotline, values: dict[str, str]) -> list[str]:
     """Return the texts (locale and context) that these values would push over the SMS budget."""
-    locales = [code for code in hotline.catalogs.available()]
     found = []
     for context, source, _note in iter_texts(hotline.flows):
         for form in source if isinstance(source, tuple) else (source,):
             if not placeholders(form) & set(values):
                 continue
-            for locale in locales:
-                text = hotline.catalogs.translator(locale)(context, form)
-                filled = text.format_map({name: values.get(name, "{" + name + "}") for name in placeholders(text)})
-                if count_segments(filled) > SEGMENT_BUDGET:
+            for locale in hotline.catalogs.available():
+                filled = filled_for_sms(context, hotline.catalogs.translator(locale)(context, form), values)
+                if filled is not None and count_segments(filled) > SEGMENT_BUDGET:
                     found.append(f"{locale}: {context}")
     return found
