@@ -242,9 +242,7 @@ class _Turn:
             return
         opens = self.flows.keywords[keyword].flow if keyword in self.flows.keywords else None
         if opens:
-            if not st.started:
-                st.started = True
-                self.say_system("welcome")
+            self.welcome_once()
             self.leave_flow()
             self.enter_flow(opens)
             return
@@ -280,9 +278,7 @@ class _Turn:
         if not self.state.started and not locale_known and self.speech.languages:
             self.offer_languages()
             return
-        if not self.state.started:
-            self.state.started = True
-            self.say_system("welcome")
+        self.welcome_once()
         entry = self.flows.flows[self.flows.entry_flow]
         self.reset_flow(entry.name)
         self.state.node = entry.start
@@ -293,6 +289,12 @@ class _Turn:
                 self.accept(node, parsed)
                 return
         self.visit(entry.start)
+
+    def welcome_once(self) -> None:
+        """Send the welcome (who we are, not legal advice, LANGUAGE, STOP) the first time only."""
+        if not self.state.started:
+            self.state.started = True
+            self.say_system("welcome")
 
     # --- moving between nodes ------------------------------------------------------------------
 
