@@ -25,9 +25,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from bot.config import PROJECT_ROOT
+from bot.core.segments import SEGMENT_BUDGET, count_segments, is_gsm7
 from bot.engine.loader import KEYWORDS_FILE, SYSTEM_FILE, iter_texts, load_flows
 from bot.i18n import DOMAIN, SOURCE_LOCALE, compile_catalog
-from bot.sms.segments import SEGMENT_BUDGET, count_segments, is_gsm7
 
 BABEL_CFG = "babel.cfg"
 FLOWS = "flows"

@@ -16,13 +16,13 @@ from sqlalchemy import func, select
 from bot import alerts
 from bot.answers import PARSERS
 from bot.catalog import translate_cli
+from bot.core.statuses import STATUSES
 from bot.db import get_db
 from bot.engine.loader import check_flows, load_flows
 from bot.export import export_records, write_csv, write_jsonl
 from bot.hotline import Hotline
 from bot.models import Outbox, utcnow
 from bot.outbox import Worker
-from bot.reports import STATUSES
 from bot.sms.rest import TwilioSender
 from bot.sms.simulator import Simulator
 from bot.sms.stub import TwilioStub

@@ -12,17 +12,17 @@ from sqlmodel import Session
 
 from bot import store
 from bot.config import CONTACT_DEFAULTS
+from bot.core.inbound import Inbound
+from bot.core.logsafe import describe_exception
+from bot.core.segments import split_to_budget
+from bot.core.text import split_words
 from bot.db import Database
 from bot.engine import runner
 from bot.engine.flow import FlowSet
 from bot.engine.state import State
-from bot.engine.text import split_words
 from bot.i18n import Catalogs
 from bot.languages import Detector, Languages, load_languages
-from bot.logsafe import describe_exception
 from bot.models import utcnow
-from bot.sms.segments import split_to_budget
-from bot.store import Inbound
 
 log = logging.getLogger("holdline.hotline")
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from bot.engine.text import normalize, split_words
+from bot.core.text import normalize, split_words
 
 REGISTRY_FILE = "languages.yaml"
 # lingua's names for our locales; Haitian Creole has none and is found by its words alone.

@@ -25,8 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot import store
+from bot.core.logsafe import describe_exception
 from bot.db import Database
-from bot.logsafe import describe_exception
 from bot.models import Outbox, utcnow
 from bot.sms.rest import SendResult
 

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from bot.engine.runner import REF_ALPHABET
-from bot.engine.text import normalize
+from bot.core.text import normalize
 from bot.urgency import Assessment, Facts, assess
 
-REF_LENGTH = 4
 SAME_FACILITY_WINDOW = timedelta(days=5)
 NAME_MATCH = 90  # rapidfuzz token_sort_ratio: "Perez Juan" == "Juan Perez", "Juan Peres" close enough
 FACILITY_MATCH = 85
-STATUSES = ("new", "in_review", "lawyer_contacted", "escalated", "closed")
 CITIZENSHIP = ("us_citizen", "permanent_resident", "other", "unknown")
 RELEASE_REASONS = ("bail_posted", "charges_dropped", "sentence_finished", "judge_ordered", "other")
-
-
-def new_ref(length: int = REF_LENGTH) -> str:
-    """Return a random reference code like R-7K3M (no 0/O or 1/I, so it survives being read aloud)."""
-    return "R-" + "".join(secrets.choice(REF_ALPHABET) for _ in range(length))
 
 
 def name_key(name: str) -> str:

@@ -5,7 +5,6 @@ Encrypting these columns at rest later should change this module only.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,8 +14,12 @@ from sqlalchemy import and_, delete, false, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from bot.core.inbound import Inbound
+from bot.core.refs import REF_LENGTH, new_ref, searched_ref
+from bot.core.segments import count_segments
+from bot.core.statuses import Status
+from bot.core.text import normalize
 from bot.engine.runner import ReportInfo
-from bot.engine.text import normalize
 from bot.models import (
     Assignment,
     Contact,
@@ -30,29 +33,13 @@ from bot.models import (
     utcnow,
 )
 from bot.reports import (
-    REF_LENGTH,
     SAME_FACILITY_WINDOW,
     Candidate,
     fields_from_answers,
     name_key,
-    new_ref,
     same_person,
     urgency_of,
 )
-from bot.sms.segments import count_segments
-
-
-@dataclass(frozen=True)
-class Inbound:
-    """One text as Twilio delivered it, reduced to what the hotline uses."""
-
-    sid: str
-    address: str  # "+13125550100" or "whatsapp:+13125550100"
-    channel: str  # "sms" or "whatsapp"
-    body: str
-    media: tuple[tuple[str, str], ...] = ()  # (url, content type)
-    opt_out_type: str | None = None
-    from_state: str | None = None
 
 
 def _insert(session: Session, model: type) -> Any:
@@ -213,7 +200,7 @@ def report_infos(session: Session, contact: Contact) -> tuple[ReportInfo, ...]:
         .where(Report.contact_id == contact.id)
         .order_by(Report.submitted_at, Report.id)
     ).all()
-    return tuple(ReportInfo(ref=ref, status=status, acted=status != "new") for ref, status in rows)
+    return tuple(ReportInfo(ref=ref, status=status, acted=Status(status).acted_on) for ref, status in rows)
 
 
 def create_report(
@@ -269,7 +256,7 @@ def related_refs(session: Session, report_id: int) -> list[str]:
 def erase_contact_data(session: Session, contact: Contact) -> list[str]:
     """Erase a texter's conversation, messages and the reports staff have not acted on; return refs kept."""
     erasable = list(
-        session.execute(select(Report.id).where(Report.contact_id == contact.id, Report.status == "new")).scalars()
+        session.execute(select(Report.id).where(Report.contact_id == contact.id, Report.status == Status.NEW)).scalars()
     )
     if erasable:
         session.execute(
@@ -340,7 +327,7 @@ class ReportFilter:
         """Return the SQL conditions these filters stand for."""
         conditions: list[Any] = []
         if self.status == OPEN:
-            conditions.append(Report.status != "closed")
+            conditions.append(Report.status != Status.CLOSED)
         elif self.status:
             conditions.append(Report.status == self.status)
         if self.urgency:
@@ -367,15 +354,11 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-_REF_SEARCH = re.compile(r"^(R[- ])?([0-9A-Z]{4,8})$")
-
-
 def _search_condition(search: str) -> Any:
     """Match a reference code (with or without `R-`, any case) or every word of the detained person's name."""
-    typed = search.strip().upper()
-    code = _REF_SEARCH.match(typed)
-    by_ref = Report.ref == "R-" + (code.group(2) if code else typed)
-    if code and (code.group(1) or any(ch.isdigit() for ch in typed)):
+    ref, only_a_code = searched_ref(search)
+    by_ref = Report.ref == ref
+    if only_a_code:
         return by_ref  # clearly a code (names have no digits): one index lookup, not a scan of names
     words = [word for word in normalize(search).split() if word]
     if not words:

@@ -6,10 +6,11 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from bot import store
+from bot.core.inbound import Inbound
+from bot.core.refs import new_ref
 from bot.db import Database
 from bot.models import Report
-from bot.reports import name_key, new_ref
-from bot.store import Inbound
+from bot.reports import name_key
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 

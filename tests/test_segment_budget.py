@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import CONTACT_DEFAULTS
+from bot.core.segments import count_segments
 from bot.engine.loader import iter_texts, load_flows, placeholders
 from bot.engine.runner import Inputs, handle
 from bot.engine.state import State
-from bot.sms.segments import count_segments
 from tests.engine.conftest import REPO_FLOWS
 
 BUDGET = 3

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from bot.answers.base import ParseContext, Parsed, fail
 from bot.answers.unknown import dont_know
+from bot.core.text import fold_digits
 
 # An optional 'A' (or 'A#', 'A-number:'), then digits with any spaces, dots or dashes between them.
 _A_NUMBER = re.compile(r"(?:a\s*-?\s*(?:number|no\.?|#)?\s*[:#.\-]?\s*)?(\d(?:[\s.\-]*\d)*)")
-
-
-def _ascii_digits(text: str) -> str:
-    """Turn digits of any script ('١٢٣', full-width) into ASCII ones."""
-    return "".join(str(unicodedata.digit(ch)) if unicodedata.category(ch) == "Nd" else ch for ch in text)
 
 
 def parse_a_number(text: str, ctx: ParseContext) -> Parsed:
     """Read an A-number as 9 digits, zero-padded ('A12345678' -> '012345678')."""
     if ctx.options.get("dont_know") and dont_know(text, ctx):
         return Parsed(ok=True, value="unknown")
-    match = _A_NUMBER.fullmatch(_ascii_digits(text).strip().casefold())
+    match = _A_NUMBER.fullmatch(fold_digits(text).strip().casefold())
     if not match:
         return fail()
     digits = re.sub(r"\D", "", match.group(1))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.answers.base import ParseContext, Parsed
 from bot.answers.phone import parse_phone
-from bot.engine.text import normalize
+from bot.core.text import normalize
 
 
 def parse_callback(text: str, ctx: ParseContext) -> Parsed:

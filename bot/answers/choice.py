@@ -6,7 +6,7 @@ import re
 
 from bot.answers.base import ParseContext, Parsed, fail
 from bot.answers.fuzzy import closest
-from bot.engine.text import normalize
+from bot.core.text import normalize
 
 _LEADING_NUMBER = re.compile(r"^(\d{1,2})\b")
 

@@ -24,6 +24,7 @@ from rapidfuzz.distance import OSA
 from bot.answers.base import ParseContext, Parsed, fail
 from bot.answers.fuzzy import closest
 from bot.answers.unknown import dont_know
+from bot.core.text import APOSTROPHES, fold_digits
 
 OLDEST_YEAR = 1900
 YEARS_AHEAD = 10
@@ -134,12 +135,10 @@ def local_now(ctx: ParseContext) -> datetime:
 def clean(text: str) -> str:
     """Fold case and Latin accents, make digits ASCII, keep the date marks ('/', ':', '.') people type."""
     out = []
-    for ch in text.casefold():
-        if unicodedata.category(ch) == "Nd":
-            out.append(str(unicodedata.digit(ch)))
-        elif ch == "ł":
+    for ch in fold_digits(text.casefold()):
+        if ch == "ł":
             out.append("l")
-        elif ch in "'\u2019\u2018`\u00b4":
+        elif ch in APOSTROPHES:
             out.append(" ")
         elif "LATIN" in unicodedata.name(ch, ""):
             out.append("".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)))

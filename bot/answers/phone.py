@@ -9,7 +9,7 @@ from phonenumbers import Leniency, PhoneNumber, PhoneNumberFormat, PhoneNumberMa
 
 from bot.answers.base import ParseContext, Parsed, fail
 from bot.answers.unknown import dont_know
-from bot.engine.text import normalize
+from bot.core.text import normalize
 
 DEFAULT_REGION = "US"
 _NOT_DIGITS = re.compile(r"\D")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.answers.base import ParseContext, Parsed, fail
-from bot.engine.text import normalize
+from bot.core.text import normalize
 
 
 def parse_review(text: str, ctx: ParseContext) -> Parsed:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.answers.base import ParseContext
-from bot.engine.text import normalize
+from bot.core.text import normalize
 
 
 def dont_know(text: str, ctx: ParseContext) -> bool:

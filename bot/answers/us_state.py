@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.answers.base import ParseContext, Parsed, fail
 from bot.answers.fuzzy import closest
 from bot.answers.unknown import dont_know
-from bot.engine.text import normalize
+from bot.core.text import normalize
 
 # USPS code -> names and common ways of writing them, normalised (lower case, no accents or dots).
 STATES: dict[str, tuple[str, ...]] = {

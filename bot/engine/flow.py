@@ -109,3 +109,14 @@ def split_target(target: str, current_flow: str) -> tuple[str, str | None]:
         flow, _, node = target[len(FLOW_PREFIX) :].partition(".")
         return flow, node or None
     return current_flow, target
+
+
+def text_key(flow: str, node: Node | None, part: str, item: str | int | None = None) -> str:
+    """Return the translation context of one text: `report.ask_name.say`, `report.title`, `….choice.yes`.
+
+    The one rule for naming texts in the catalogs: the engine, the checks and the extractor all use it.
+    """
+    if node is None:
+        return f"{flow}.{part}"
+    key = f"{flow}.{node.name}.{part}"
+    return key if item is None else f"{key}.{item}"

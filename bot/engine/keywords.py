@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.engine.text import normalize
+from bot.core.text import normalize
 
 # A short text that starts with one of these is an opt-out ("stop it now", "stop sending these").
 OPT_OUT_LEADS = {"stop", "stopall", "unsubscribe"}

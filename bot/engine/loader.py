@@ -10,7 +10,19 @@ from typing import Any
 
 import yaml
 
-from bot.engine.flow import END, WAIT_PREFIX, Ask, Choice, Flow, FlowSet, Node, ReviewItem, Wordlist, split_target
+from bot.engine.flow import (
+    END,
+    WAIT_PREFIX,
+    Ask,
+    Choice,
+    Flow,
+    FlowSet,
+    Node,
+    ReviewItem,
+    Wordlist,
+    split_target,
+    text_key,
+)
 
 SYSTEM_FILE = "system.yaml"
 KEYWORDS_FILE = "keywords.yaml"
@@ -25,6 +37,8 @@ REQUIRED_MESSAGES = (
 )  # fmt: skip
 # Placeholders the engine fills itself, besides configuration and saved answers.
 MESSAGE_PLACEHOLDERS = {"flow_title", "prefill", "answer", "review", "ref", "refs", "kept_refs", "count"}
+CONFIRM_NOTE = "Offers a value we already know; YES keeps it."
+REVIEW_NOTE = "One line of the summary; keep the {placeholders}."
 REQUIRED_ANSWER_WORDS = ("yes", "no", "dont_know", "same", "continue", "start_over")
 
 
@@ -204,21 +218,36 @@ def iter_texts(flows: FlowSet) -> Iterable[tuple[str, str | tuple[str, str], str
     for name, words in flows.answer_words.items():
         yield f"answer.{name}", words.words, words.note
     for flow in flows.flows.values():
-        yield f"{flow.name}.title", flow.title, None
+        yield text_key(flow.name, None, "title"), flow.title, None
         for node in flow.nodes.values():
-            base = f"{flow.name}.{node.name}"
             if node.say:
-                yield f"{base}.say", node.say, node.note
+                yield text_key(flow.name, node, "say"), node.say, node.note
             if node.ask and node.ask.hint:
-                yield f"{base}.hint", node.ask.hint, None
+                yield text_key(flow.name, node, "hint"), node.ask.hint, None
             if node.ask and node.ask.confirm:
-                yield f"{base}.confirm", node.ask.confirm, "Offers a value we already know; YES keeps it."
+                yield (
+                    text_key(flow.name, node, "confirm"),
+                    node.ask.confirm,
+                    "Offers a value we already know; YES keeps it.",
+                )
             for choice in node.ask.choices if node.ask else ():
-                yield f"{base}.choice.{choice.value}", choice.words, "Comma-separated words that pick this option."
+                yield (
+                    text_key(flow.name, node, "choice", choice.value),
+                    choice.words,
+                    "Comma-separated words that pick this option.",
+                )
                 if choice.label:
-                    yield f"{base}.label.{choice.value}", choice.label, "How this choice reads back in a summary."
+                    yield (
+                        text_key(flow.name, node, "label", choice.value),
+                        choice.label,
+                        "How this choice reads back in a summary.",
+                    )
             for number, item in enumerate(node.review, start=1):
-                yield f"{base}.review.{number}", item.show, "One line of the summary; keep the {placeholders}."
+                yield (
+                    text_key(flow.name, node, "review", number),
+                    item.show,
+                    "One line of the summary; keep the {placeholders}.",
+                )
 
 
 def check_flows(flows: FlowSet, parsers: Iterable[str], context_keys: Iterable[str]) -> list[str]:
@@ -299,14 +328,13 @@ def _is_date(text: str) -> bool:
 
 
 def _node_texts(flow: Flow, node: Node) -> list[tuple[str, str]]:
-    base = f"{flow.name}.{node.name}"
-    texts = [(f"{base}.review.{n}", item.show) for n, item in enumerate(node.review, start=1)]
+    texts = [(text_key(flow.name, node, "review", n), item.show) for n, item in enumerate(node.review, start=1)]
     if node.say:
-        texts.append((f"{base}.say", node.say))
+        texts.append((text_key(flow.name, node, "say"), node.say))
     if node.ask and node.ask.hint:
-        texts.append((f"{base}.hint", node.ask.hint))
+        texts.append((text_key(flow.name, node, "hint"), node.ask.hint))
     if node.ask and node.ask.confirm:
-        texts.append((f"{base}.confirm", node.ask.confirm))
+        texts.append((text_key(flow.name, node, "confirm"), node.ask.confirm))
     return texts
 
 

@@ -5,7 +5,6 @@ No Flask and no database here: the webhook, the terminal chat and the tests all 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,18 +13,17 @@ from typing import Any
 from bot.answers import PARSERS, ParseContext, Parsed, Parser
 from bot.answers.choice import parse_choice
 from bot.answers.display import DISPLAYS
-from bot.engine.flow import END, WAIT_PREFIX, FlowSet, Node, split_target
+from bot.core.refs import normalize_ref
+from bot.core.text import normalize, split_words
+from bot.engine.flow import END, WAIT_PREFIX, FlowSet, Node, split_target, text_key
 from bot.engine.keywords import match_keyword
 from bot.engine.state import State
-from bot.engine.text import normalize, split_words
 from bot.languages import Languages
 
 # Translate(context, English source) -> text in the texter's language.
 Translate = Callable[[str, str], str]
 MISSES_BEFORE_WAY_OUT = 3
 MAX_NODES_PER_TURN = 25
-REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, no 1/I: codes are read aloud
-_REF = re.compile(rf"^r?\s*([{REF_ALPHABET.lower()}]{{4,6}})$")
 
 
 def english(_context: str, source: str) -> str:
@@ -115,12 +113,6 @@ def handle(
     return Outcome(replies=turn.replies, state=turn.state, events=turn.events)
 
 
-def normalize_ref(text: str) -> str | None:
-    """Read a reference code as typed ('r-7k3m', 'R7K3M', '7k3m') as 'R-7K3M'; None if it is not one."""
-    found = _REF.match(normalize(text).replace(" ", "") if text else "")
-    return f"R-{found.group(1).upper()}" if found else None
-
-
 # Placeholders the caller fills after the turn (a report's code exists only once it is stored).
 DEFERRED_PLACEHOLDERS = ("ref",)
 
@@ -195,7 +187,7 @@ class _Turn:
         return text.format_map(_SafeFormat(self.context) | {"count": str(count)})
 
     def flow_title(self, flow_name: str) -> str:
-        return self.translate(f"{flow_name}.title", self.flows.flows[flow_name].title)
+        return self.translate(text_key(flow_name, None, "title"), self.flows.flows[flow_name].title)
 
     # --- the turn --------------------------------------------------------------------------------
 
@@ -357,7 +349,7 @@ class _Turn:
                 self.prompt(node)
                 return
             if node.say:
-                self.replies.append(self.render(f"{flow.name}.{node.name}.say", node.say))
+                self.replies.append(self.render(text_key(flow.name, node, "say"), node.say))
             if node.next is None or node.next == END:
                 self.reset_flow(None)
                 return
@@ -371,7 +363,7 @@ class _Turn:
     def prompt(self, node: Node) -> None:
         """Ask a node's question: offer a known value for a YES, show a summary, or just ask."""
         assert node.ask is not None
-        st, base = self.state, f"{self.state.flow}.{node.name}"
+        st, flow = self.state, self.state.flow or ""
         known_as = node.ask.known or ""
         remembered = st.answers.get(known_as) or self.inputs.profile.get(known_as)
         if remembered:
@@ -385,16 +377,17 @@ class _Turn:
             if parsed.ok:
                 shown = self.display(node, parsed)
                 st.pending, st.pending_value = "confirm", {"value": parsed.value, "shown": shown}
-                self.replies.append(self.render(f"{base}.confirm", node.ask.confirm, prefill=shown))
+                self.replies.append(self.render(text_key(flow, node, "confirm"), node.ask.confirm, prefill=shown))
                 return
         if node.review:
             lines = [
-                f"{n} {self.render(f'{base}.review.{n}', item.show)}" for n, item in enumerate(node.review, start=1)
+                f"{n} {self.render(text_key(flow, node, 'review', n), item.show)}"
+                for n, item in enumerate(node.review, start=1)
             ]
-            self.replies.append(self.render(f"{base}.say", node.say or "", review="\n".join(lines)))
+            self.replies.append(self.render(text_key(flow, node, "say"), node.say or "", review="\n".join(lines)))
             return
         if node.say:
-            self.replies.append(self.render(f"{base}.say", node.say))
+            self.replies.append(self.render(text_key(flow, node, "say"), node.say))
 
     def current(self) -> Node:
         return self.flows.flows[self.state.flow].nodes[self.state.node]
@@ -408,7 +401,7 @@ class _Turn:
     def parse_context(self, flow_name: str, node: Node) -> ParseContext:
         ask = node.ask
         assert ask is not None
-        choices = {c.value: self.words(f"{flow_name}.{node.name}.choice.{c.value}", c.words) for c in ask.choices}
+        choices = {c.value: self.words(text_key(flow_name, node, "choice", c.value), c.words) for c in ask.choices}
         if node.review:
             choices = {f"edit:{n}": [str(n)] for n in range(1, len(node.review) + 1)}
         return ParseContext(
@@ -433,7 +426,7 @@ class _Turn:
         for choice in node.ask.choices:
             if choice.value == value:
                 source = choice.label or split_words(choice.words)[-1]
-                return self.translate(f"{self.state.flow}.{node.name}.label.{choice.value}", source)
+                return self.translate(text_key(self.state.flow or "", node, "label", choice.value), source)
         if node.ask.parser == "yes_no" and value in ("yes", "no", "unknown"):
             return self.system(f"label_{value}")
         if node.ask.parser == "media" and isinstance(value, list):
@@ -471,7 +464,7 @@ class _Turn:
         if parsed.hint:
             self.say_system(parsed.hint)
         else:
-            self.replies.append(self.render(f"{st.flow}.{node.name}.hint", node.ask.hint or ""))
+            self.replies.append(self.render(text_key(st.flow or "", node, "hint"), node.ask.hint or ""))
         if st.misses >= MISSES_BEFORE_WAY_OUT:
             st.misses = 0
             self.say_system("way_out")
@@ -507,7 +500,7 @@ class _Turn:
             st.pending, st.pending_value = None, None
             assert node.ask is not None
             if node.ask.prefill:  # they said the known value is wrong: ask the plain question
-                self.replies.append(self.render(f"{st.flow}.{node.name}.say", node.say or ""))
+                self.replies.append(self.render(text_key(st.flow or "", node, "say"), node.say or ""))
             else:
                 self.reask()
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.store import Inbound
+from bot.core.inbound import Inbound
 
 MAX_MEDIA = 10
 WHATSAPP_PREFIX = "whatsapp:"

@@ -12,9 +12,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot import outbox, store
+from bot.core.statuses import STAFF_STATUSES, Status
 from bot.hotline import Hotline
 from bot.models import Contact, Report, StaffUser
-from bot.reports import STATUSES
 from bot.staff import texts
 from bot.staff.i18n import _
 
@@ -34,8 +34,8 @@ class Texting:
 
 def _start_work(session: Session, report: Report, staff_id: int, now: datetime) -> None:
     """Move a `new` report to `in_review` on the first staff action (it is then kept on DELETE)."""
-    if report.status == "new":
-        _set_status(session, report, "in_review", staff_id, now, reason="", automatic=True)
+    if report.status == Status.NEW:
+        _set_status(session, report, Status.IN_REVIEW, staff_id, now, reason="", automatic=True)
 
 
 def _set_status(
@@ -75,10 +75,10 @@ def change_status(
     notify: Texting | None = None,
 ) -> int | None:
     """Move the report along the workflow (a reason is required to close); optionally text the family."""
-    if status not in STATUSES or status == "new":
+    if status not in STAFF_STATUSES:
         raise ActionError(_("Choose a status after “new”."))
     reason = reason.strip()
-    if status == "closed" and not reason:
+    if status == Status.CLOSED and not reason:
         raise ActionError(_("Say why the report is closed."))
     if status == report.status:
         raise ActionError(_("The report already has that status."))

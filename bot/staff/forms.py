@@ -15,13 +15,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from bot.reports import STATUSES
+from bot.core.statuses import STAFF_STATUSES, Status
 from bot.staff.accounts import MIN_PASSWORD_LENGTH, ROLES
 from bot.staff.i18n import _
 
 NOTE_MAX = 4000
 TEXT_MAX = 600  # at most four SMS segments of plain text; templates are far shorter
-STAFF_STATUSES = [s for s in STATUSES if s != "new"]  # staff never put a report back to "new"
 
 
 class LoginForm(FlaskForm):
@@ -41,7 +40,7 @@ class StatusForm(FlaskForm):
     notify = BooleanField(_("Text the family about this change, in their language"))
 
     def validate_reason(self, field: TextAreaField) -> None:
-        if self.status.data == "closed" and not (field.data or "").strip():
+        if self.status.data == Status.CLOSED and not (field.data or "").strip():
             raise ValidationError(_("Say why the report is closed."))
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.reports import STATUSES
+from bot.core.statuses import STATUSES
 from bot.store import OPEN, ReportFilter
 
 URGENCIES = ("critical", "high", "normal")

@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from bot.core.statuses import STATUSES
 from bot.models import Report
-from bot.reports import STATUSES
 
 TOP_FACILITIES = 6
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -14,6 +13,8 @@ from markupsafe import Markup
 from wtforms import SelectChoice
 
 from bot import store
+from bot.core.refs import is_ref
+from bot.core.statuses import Status
 from bot.db import get_db
 from bot.export import export_records, exported_at, write_csv, write_jsonl
 from bot.models import Report, StaffUser, utcnow
@@ -35,7 +36,6 @@ log = logging.getLogger("holdline.staff")
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates", static_folder="static")
 bp.before_request(check_session)  # every page here needs a logged-in, active, recently seen account
 
-REF = re.compile(r"^R-[0-9A-Z]{4,8}$")
 EXPORT_FORMATS = {"csv": ("text/csv", write_csv), "jsonl": ("application/x-ndjson", write_jsonl)}
 
 
@@ -70,7 +70,7 @@ def queue() -> ResponseReturnValue:
 
 def _load(session: Any, ref: str, lock: bool = False) -> Report:
     """Return the report named in the URL, or 404."""
-    if not REF.match(ref):
+    if not is_ref(ref):
         abort(404)
     report = store.report_by_ref(session, ref, lock=lock)
     if report is None:
@@ -119,17 +119,12 @@ def report(ref: str) -> ResponseReturnValue:
         locale=locale,
         language=_hotline().languages.by_code.get(locale),
         assign_form=assign_form,
-        status_form=StatusForm(status=_next_status(found.status)),
+        status_form=StatusForm(status=Status(found.status).next_step()),
         note_form=NoteForm(),
         text_form=text_form,
         timezone=current_app.config["HOTLINE_TIMEZONE"],
         safe_url=_safe_url,
     )
-
-
-def _next_status(status: str) -> str:
-    order = ["in_review", "lawyer_contacted", "escalated", "closed"]
-    return order[order.index(status) + 1] if status in order[:-1] else "in_review"
 
 
 def _safe_url(url: str) -> str | None:
@@ -139,7 +134,7 @@ def _safe_url(url: str) -> str | None:
 
 def _act(ref: str, form: Any, action: Any, done: str) -> ResponseReturnValue:
     """Validate a form, run an action on the locked report in one transaction, and go back to the report."""
-    if not REF.match(ref):
+    if not is_ref(ref):
         abort(404)
     if not form.validate_on_submit():
         for errors in form.errors.values():

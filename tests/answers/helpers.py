@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from bot.answers.base import ParseContext
-from bot.engine.text import split_words
+from bot.core.text import split_words
 
 # 09:00 in Chicago (CST, -06:00) on Friday 27 November 2026.
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sms.segments import count_segments, is_gsm7, split_to_budget
+from bot.core.segments import count_segments, is_gsm7, split_to_budget
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,14 @@
-"""Normalise what people type so keywords and answers match whatever the case, accents or punctuation."""
+"""Normalise what people type so keywords and answers match whatever the case, accents, digits or punctuation.
+
+The one owner of text folding: keywords, answers, names and the dashboard's search all use it.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-_APOSTROPHES = "'\u2019\u2018`\u00b4"
+APOSTROPHES = "'\u2019\u2018`\u00b4"
 _SPACES = re.compile(r"\s+")
 
 
@@ -15,10 +18,15 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def fold_digits(text: str) -> str:
+    """Turn digits of any script ('١٢٣', '۴', full-width '２') into ASCII ones."""
+    return "".join(str(unicodedata.digit(ch)) if unicodedata.category(ch) == "Nd" else ch for ch in text)
+
+
 def normalize(text: str) -> str:
-    """Fold case and accents, drop apostrophes, turn other punctuation and symbols into spaces."""
-    folded = strip_accents(text).casefold()
-    for mark in _APOSTROPHES:
+    """Fold case, accents and digits, drop apostrophes, turn other punctuation and symbols into spaces."""
+    folded = fold_digits(strip_accents(text).casefold())
+    for mark in APOSTROPHES:
         folded = folded.replace(mark, "")
     kept = "".join(" " if unicodedata.category(ch)[0] in "PSZC" else ch for ch in folded)
     return _SPACES.sub(" ", kept).strip()
