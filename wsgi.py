@@ -1,5 +1,5 @@
 """The WSGI entry point: `gunicorn wsgi:app`, `flask --app wsgi …`."""
 
-from bot import create_app
+from bot.app import create_app
 
 app = create_app()

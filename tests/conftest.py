@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
-from bot import create_app
+from bot.app import create_app
 from bot.config import normalize_database_url
 from bot.db import get_db
 from bot.hotline import Hotline

@@ -14,7 +14,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from flask import Flask
 
-from bot import create_app
+from bot.app import create_app
 from bot.catalog import (
     DASHBOARD_DOMAIN,
     POT_NAME,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import create_app
+from bot.app import create_app
 from bot.config import DEV_SECRET_KEY, ConfigError, normalize_database_url
 
 GOOD = {"SECRET_KEY": "5f2b9c0e8a7d4e1f9b3c6a2d8e0f1a4b", "TWILIO_AUTH_TOKEN": "f00dfeedc0ffee1234567890abcdef12"}

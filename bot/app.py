@@ -1,0 +1,72 @@
+"""The Flask application: settings, the hotline, the webhook, the dashboard and the CLI wired together."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from bot import db
+from bot.config import apply_dev_defaults, check_production_secrets, settings_from_env, validate_settings
+from bot.engine.loader import check_flows, load_flows
+from bot.hotline import Hotline
+from bot.i18n import Catalogs
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app from environment settings, overridden by `config` (tests pass their own)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(settings_from_env(app.instance_path))
+    app.config.update(config or {})
+    if app.debug or app.config.get("TESTING"):
+        apply_dev_defaults(app.config)
+    else:
+        check_production_secrets(app.config)
+    validate_settings(app.config)
+    _configure_logging(app)
+    # Twilio signs the public URL; behind Heroku's router or nginx, rebuild it from X-Forwarded-*.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
+
+    db.init_app(app)
+    flows = load_flows(app.config["FLOWS_DIR"])
+    from bot.answers import PARSERS
+
+    problems = check_flows(flows, PARSERS, Hotline.context_keys())
+    if problems:
+        raise RuntimeError("the flows in FLOWS_DIR have problems; run `flask flows check`:\n" + "\n".join(problems))
+    app.extensions["holdline.hotline"] = Hotline(
+        db=db.get_db(app), flows=flows, catalogs=Catalogs(app.config["LOCALES_DIR"]), settings=dict(app.config)
+    )
+
+    from bot.sms.webhook import bp as sms_bp
+
+    app.register_blueprint(sms_bp)
+
+    from bot.staff import init_app as init_staff
+
+    init_staff(app)
+
+    from bot.cli import init_app as init_cli
+
+    init_cli(app)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        """Tell a load balancer the process is up."""
+        return {"status": "ok"}
+
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    """Log our own messages at INFO; they never contain numbers, names or message bodies."""
+    level = os.environ.get("LOG_LEVEL", "INFO").upper()
+    logger = logging.getLogger("holdline")
+    logger.setLevel(level)
+    if not logging.getLogger().handlers and not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
