@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from typing import Any
 
 from flask import Flask
@@ -11,7 +12,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import db
 from bot.config import apply_dev_defaults, check_production_secrets, settings_from_env, validate_settings
-from bot.engine.loader import check_flows, load_flows
+from bot.engine.checks import check_flows
+from bot.engine.loader import FlowError, load_flows
 from bot.hotline import Hotline
 from bot.i18n import Catalogs
 
@@ -31,15 +33,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
 
     db.init_app(app)
-    flows = load_flows(app.config["FLOWS_DIR"])
-    from bot.answers import PARSERS
-
-    problems = check_flows(flows, PARSERS, Hotline.context_keys())
-    if problems:
+    try:
+        flows = load_flows(app.config["FLOWS_DIR"])
+        problems = check_flows(flows, Hotline.flow_rules())
+    except FlowError as exc:
+        problems = [str(exc)]
+    if not problems:
+        app.extensions["holdline.hotline"] = Hotline(
+            db=db.get_db(app), flows=flows, catalogs=Catalogs(app.config["LOCALES_DIR"]), settings=dict(app.config)
+        )
+    elif os.environ.get("FLASK_RUN_FROM_CLI") == "true":
+        # A command line must still start, so that `flask flows check` can show what to fix.
+        print(
+            f"warning: the flows in FLOWS_DIR have {len(problems)} problem(s); run `flask flows check`.",
+            file=sys.stderr,
+        )
+    else:
         raise RuntimeError("the flows in FLOWS_DIR have problems; run `flask flows check`:\n" + "\n".join(problems))
-    app.extensions["holdline.hotline"] = Hotline(
-        db=db.get_db(app), flows=flows, catalogs=Catalogs(app.config["LOCALES_DIR"]), settings=dict(app.config)
-    )
 
     from bot.sms.webhook import bp as sms_bp
 

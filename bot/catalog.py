@@ -26,7 +26,8 @@ from flask.cli import AppGroup
 
 from bot.config import PROJECT_ROOT
 from bot.core.segments import SEGMENT_BUDGET, count_segments, is_gsm7
-from bot.engine.loader import KEYWORDS_FILE, SYSTEM_FILE, iter_texts, load_flows
+from bot.engine.loader import KEYWORDS_FILE, SYSTEM_FILE, load_flows
+from bot.engine.texts import iter_texts
 from bot.i18n import DOMAIN, SOURCE_LOCALE, compile_catalog
 
 BABEL_CFG = "babel.cfg"
@@ -47,11 +48,12 @@ HEADER = """\
 # `flask translate update` (messages.po): change English in flows/ only.
 # msgctxt says where a text is used:
 #   system.<name>: sent outside any flow;
-#   <flow>.<node>.say, .hint, .confirm: sent during a conversation;
-#   <flow>.<node>.review.<n>, .label.<value>: lines and answers of a
+#   <flow>.<key>.say, .hint, .confirm: sent during a conversation (<key>
+#   is the node's `key:` in flows/);
+#   <flow>.<key>.review.<key>, .label.<value>: lines and answers of a
 #   summary that is sent;
 #   <flow>.title: a flow's name, shown inside other texts;
-#   keyword.<name>, answer.<name>, <flow>.<node>.choice.<value>: words
+#   keyword.<name>, answer.<name>, <flow>.<key>.choice.<value>: words
 #   texters type, comma-separated (list what people really type; the
 #   English words always work too).
 # Keep every {{placeholder}} as written. A text that is sent must fit in 3
@@ -72,14 +74,17 @@ def extract_flows(
         raise ValueError("the flows extractor reads a whole flows/ directory, so it needs a file on disk")
     flows = load_flows(path.parent)  # one file alone is not a flow set: titles and words come from siblings
     lines = _key_lines(fileobj.read())
+    names = {
+        node.key: node.name for flow in flows.flows.values() if flow.name == path.stem for node in flow.nodes.values()
+    }
     for context, text, note in iter_texts(flows):
         if _source_file(context) != path.name:
             continue
         comments = [f"{TRANSLATORS} {' '.join(note.split())}"] if note else []
         if isinstance(text, tuple):
-            yield _line_of(context, lines), "npgettext", (context, *text), comments
+            yield _line_of(context, lines, names), "npgettext", (context, *text), comments
         else:
-            yield _line_of(context, lines), "pgettext", (context, text), comments
+            yield _line_of(context, lines, names), "pgettext", (context, text), comments
 
 
 def _source_file(context: str) -> str:
@@ -107,8 +112,11 @@ def _key_lines(source: bytes) -> dict[tuple[str, ...], int]:
     return lines
 
 
-def _line_of(context: str, lines: dict[tuple[str, ...], int]) -> int:
-    """Return the line a context's text is on (the nearest enclosing key when YAML spells it differently)."""
+def _line_of(context: str, lines: dict[tuple[str, ...], int], names: Mapping[str, str]) -> int:
+    """Return the line a context's text is on (the nearest enclosing key when YAML spells it differently).
+
+    `names` maps the flow's node keys to node names, since a node's key need not be its name.
+    """
     head, *tail = context.split(".")
     sections = {"system": "messages", "keyword": "keywords", "answer": "answers"}
     if head in sections:
@@ -116,7 +124,7 @@ def _line_of(context: str, lines: dict[tuple[str, ...], int]) -> int:
     elif len(tail) < 2:
         path = tuple(tail)  # <flow>.title
     else:
-        node, kind, rest = tail[0], tail[1], ".".join(tail[2:])
+        node, kind, rest = names.get(tail[0], tail[0]), tail[1], ".".join(tail[2:])
         path = {
             "say": ("nodes", node, "say"),
             "hint": ("nodes", node, "ask", "hint"),
@@ -263,6 +271,36 @@ def update_catalogs(locales_dir: str | Path) -> dict[str, Catalog]:
         _write_if_changed(po, catalog_bytes(catalog))
         updated[_locale_of(po)] = catalog
     return updated
+
+
+def rename_contexts(locales_dir: str | Path, old: str, new: str) -> dict[str, int]:
+    """Move translations from one key to another in every messages.po; return how many moved per locale.
+
+    `old` is a whole context (`report.review.review.person`) or a prefix of contexts (`report.review`,
+    a node's key). Run it with the flow edit that renames a key, then extract the template again, so no
+    translation turns fuzzy or is lost.
+    """
+    counts = {}
+    for path in po_files(locales_dir):
+        locale = _locale_of(path)
+        catalog = _read_catalog(path, locale)
+        messages = [m for m in catalog if m.id]
+        renamed = {
+            m.context: new + m.context[len(old) :]
+            for m in messages
+            if m.context and (m.context == old or m.context.startswith(old + "."))
+        }
+        taken = {m.context for m in messages} & set(renamed.values())
+        if taken:
+            raise ValueError(f"{path.name}: {sorted(taken)[0]!r} already exists; rename to an unused key")
+        if renamed:
+            for message in messages:  # removed and put back in order, so the file keeps the flows' order
+                catalog.delete(message.id, context=message.context)
+                message.context = renamed.get(message.context, message.context)
+                catalog[message.id] = message
+            _write_if_changed(path, catalog_bytes(catalog))
+        counts[locale] = len(renamed)
+    return counts
 
 
 def compile_catalogs(locales_dir: str | Path) -> dict[str, Path]:
@@ -490,6 +528,21 @@ def update_command(init_locale: str | None) -> None:
         empty = sum(1 for m in messages if not all(_strings(m.string)))
         fuzzy = sum(1 for m in messages if m.fuzzy and all(_strings(m.string)))
         click.echo(f"{locale}: {len(messages)} messages, {empty} to translate, {fuzzy} fuzzy to review.")
+
+
+@translate_cli.command("rename")
+@click.argument("old")
+@click.argument("new")
+def rename_command(old: str, new: str) -> None:
+    """Move the translations of key OLD (a text's context or a node's key) to NEW, after editing the flow."""
+    try:
+        counts = rename_contexts(_locales_dir(), old, new)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for locale, count in counts.items():
+        click.echo(f"{locale}: {count} text(s) moved from {old} to {new}.")
+    write_pot(_locales_dir(), PROJECT_ROOT, current_app.config["FLOWS_DIR"])
+    click.echo(f"Extracted {_show(_locales_dir() / POT_NAME)} again; run `flask translate check`.")
 
 
 @translate_cli.command("compile")

@@ -14,11 +14,11 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from bot import alerts
-from bot.answers import PARSERS
 from bot.catalog import translate_cli
 from bot.core.statuses import STATUSES
 from bot.db import get_db
-from bot.engine.loader import check_flows, load_flows
+from bot.engine.checks import check_flows
+from bot.engine.loader import FlowError, load_flows
 from bot.export import export_records, write_csv, write_jsonl
 from bot.hotline import Hotline
 from bot.models import Outbox, utcnow
@@ -35,8 +35,12 @@ flows_cli = AppGroup("flows", help="Check the conversation content in flows/.")
 @flows_cli.command("check")
 def check_command() -> None:
     """Load every flow and fail on unknown targets, unreachable nodes, parsers or placeholders."""
-    flows = load_flows(current_app.config["FLOWS_DIR"])
-    problems = check_flows(flows, PARSERS, Hotline.context_keys())
+    try:
+        flows = load_flows(current_app.config["FLOWS_DIR"])
+    except FlowError as exc:
+        click.echo(f"problem: {exc}", err=True)
+        raise SystemExit(1) from exc
+    problems = check_flows(flows, Hotline.flow_rules())
     for problem in problems:
         click.echo(f"problem: {problem}", err=True)
     if problems:

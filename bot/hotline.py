@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot import store
+from bot.answers import RULES
 from bot.config import CONTACT_DEFAULTS
 from bot.core.inbound import Inbound
 from bot.core.logsafe import describe_exception
@@ -18,6 +19,7 @@ from bot.core.segments import split_to_budget
 from bot.core.text import split_words
 from bot.db import Database
 from bot.engine import runner
+from bot.engine.checks import FlowRules
 from bot.engine.flow import FlowSet
 from bot.engine.state import State
 from bot.i18n import Catalogs
@@ -28,6 +30,7 @@ log = logging.getLogger("holdline.hotline")
 
 EVERYWHERE_KEYWORDS = ("stop", "language")  # understood in every language, whatever the texter's
 CARRIER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
+FLOW_EVENTS = frozenset({"submit_report"})  # the `event:` values a flow node may name; handled in receive()
 
 
 @dataclass
@@ -75,6 +78,11 @@ class Hotline:
     def context_keys() -> list[str]:
         """The placeholders flows may use for configured values."""
         return [setting.lower() for setting in CONTACT_DEFAULTS]
+
+    @staticmethod
+    def flow_rules() -> FlowRules:
+        """What this hotline gives flows: its parsers, configured placeholders and the events it handles."""
+        return FlowRules(parsers=RULES, context_keys=frozenset(Hotline.context_keys()), events=FLOW_EVENTS)
 
     def context(self, session: Session | None = None) -> dict[str, str]:
         """Placeholder values shown to texters: staff's saved contact settings, else the configured ones.

@@ -8,9 +8,10 @@ import pytest
 
 from bot.config import CONTACT_DEFAULTS
 from bot.core.segments import count_segments
-from bot.engine.loader import iter_texts, load_flows, placeholders
+from bot.engine.loader import load_flows
 from bot.engine.runner import Inputs, handle
 from bot.engine.state import State
+from bot.engine.texts import iter_texts, placeholders
 from tests.engine.conftest import REPO_FLOWS
 
 BUDGET = 3

@@ -16,6 +16,7 @@ from bot.answers.phone import parse_phone
 from bot.answers.release import parse_release_time
 from bot.answers.review import parse_review
 from bot.answers.us_state import parse_us_state
+from bot.engine.checks import ParserRules
 
 Parser = Callable[[str, ParseContext], Parsed]
 
@@ -34,4 +35,20 @@ PARSERS: dict[str, Parser] = {
     "review": parse_review,
 }
 
-__all__ = ["PARSERS", "ParseContext", "Parsed", "Parser"]
+# What each parser accepts under `options:` in a flow, and the system messages it may send.
+RULES: dict[str, ParserRules] = {
+    "choice": ParserRules(options=frozenset({"contains"})),
+    "yes_no": ParserRules(options=frozenset({"dont_know"})),
+    "text": ParserRules(options=frozenset({"max_length"})),
+    "date": ParserRules(options=frozenset({"dont_know", "past_only", "prefer"}), messages=("date_future_hint",)),
+    "datetime": ParserRules(options=frozenset({"dont_know", "prefer"})),
+    "phone": ParserRules(options=frozenset({"dont_know", "region"})),
+    "a_number": ParserRules(options=frozenset({"dont_know"})),
+    "us_state": ParserRules(options=frozenset({"dont_know"})),
+    "release_time": ParserRules(options=frozenset({"dont_know", "prefer"})),
+    "callback": ParserRules(options=frozenset({"dont_know", "region"})),
+    "media": ParserRules(messages=("photo_hint",)),
+    "review": ParserRules(),
+}
+
+__all__ = ["PARSERS", "RULES", "ParseContext", "Parsed", "Parser"]

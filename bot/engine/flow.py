@@ -40,6 +40,7 @@ class ReviewItem:
 
     show: str
     edit: tuple[str, ...]
+    key: str  # the stable name of this line in the catalogs, kept when lines are reordered
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Node:
     """One step of a flow: text to send, an optional question, and where to go next."""
 
     name: str
+    key: str  # the stable name of this node's texts in the catalogs, kept when the node is renamed
     say: str | None = None
     ask: Ask | None = None
     next: str | None = None
@@ -111,12 +113,14 @@ def split_target(target: str, current_flow: str) -> tuple[str, str | None]:
     return current_flow, target
 
 
-def text_key(flow: str, node: Node | None, part: str, item: str | int | None = None) -> str:
+def text_key(flow: str, node: Node | None, part: str, item: str | None = None) -> str:
     """Return the translation context of one text: `report.ask_name.say`, `report.title`, `….choice.yes`.
 
     The one rule for naming texts in the catalogs: the engine, the checks and the extractor all use it.
+    It uses the keys declared in the flow files, never a node's name or position, so renaming a node
+    or reordering a summary keeps every translation.
     """
     if node is None:
         return f"{flow}.{part}"
-    key = f"{flow}.{node.name}.{part}"
+    key = f"{flow}.{node.key}.{part}"
     return key if item is None else f"{key}.{item}"

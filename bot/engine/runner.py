@@ -381,7 +381,7 @@ class _Turn:
                 return
         if node.review:
             lines = [
-                f"{n} {self.render(text_key(flow, node, 'review', n), item.show)}"
+                f"{n} {self.render(text_key(flow, node, 'review', item.key), item.show)}"
                 for n, item in enumerate(node.review, start=1)
             ]
             self.replies.append(self.render(text_key(flow, node, "say"), node.say or "", review="\n".join(lines)))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.catalog import filled_for_sms
 from bot.config import CONTACT_DEFAULTS
 from bot.core.segments import SEGMENT_BUDGET, count_segments
-from bot.engine.loader import iter_texts, placeholders
+from bot.engine.texts import iter_texts, placeholders
 from bot.hotline import Hotline
 from bot.staff.i18n import _
 

@@ -13,11 +13,13 @@ from bot.engine.loader import load_flows
 REPO_FLOWS = Path(__file__).resolve().parents[2] / "flows"
 
 MENU = """
+format: 1
 flow: menu
 title: Main menu
 start: main
 nodes:
   main:
+    key: main
     say: "Reply 1 for the survey, 2 for info."
     ask:
       parser: choice
@@ -27,51 +29,62 @@ nodes:
 """
 
 SURVEY = """
+format: 1
 flow: survey
 title: Test survey
 resumable: true
 start: name
 nodes:
   name:
+    key: name
     say: What is their name?
     ask: {parser: text, save: name, hint: Please type a name.}
     next: nickname
   nickname:
+    key: nickname
     say: A nickname? (SKIP is fine)
     ask: {parser: text, save: nickname, hint: Type a nickname or SKIP., optional: true}
     next: held
   held:
+    key: held
     say: Is {name} still held? Reply YES or NO.
     ask: {parser: yes_no, save: held, hint: Please reply YES or NO., options: {dont_know: true}}
     cases: {"yes": urgent}
     next: done
   urgent:
+    key: urgent
     say: That is urgent.
     next: done
   done:
+    key: done
     say: Thanks, {name}.
     event: survey_done
 """
 
 INFO = """
+format: 1
 flow: info
 title: Info
 start: one
 nodes:
   one:
+    key: one
     say: Info one.
     next: two
   two:
+    key: two
     say: Info two. Call {legal_help_phone}.
 """
 
 
 REPORT = """
+format: 1
 flow: report
 title: Report
 start: only
 nodes:
   only:
+    key: only
     say: The report flow (opened by the REPORT keyword).
 """
 
