@@ -23,11 +23,11 @@ from bot.export import export_records, write_csv, write_jsonl
 from bot.hotline import Hotline
 from bot.models import Outbox, utcnow
 from bot.outbox import Worker
-from bot.sms.rest import TwilioSender
 from bot.sms.simulator import Simulator
-from bot.sms.stub import TwilioStub
 from bot.staff import accounts
 from bot.staff.accounts import ROLES
+from bot.twilio.rest import TwilioSender
+from bot.twilio.stub import TwilioStub
 
 flows_cli = AppGroup("flows", help="Check the conversation content in flows/.")
 

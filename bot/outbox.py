@@ -28,7 +28,7 @@ from bot import store
 from bot.core.logsafe import describe_exception
 from bot.db import Database
 from bot.models import Outbox, utcnow
-from bot.sms.rest import SendResult
+from bot.twilio.rest import SendResult
 
 log = logging.getLogger("holdline.outbox")
 

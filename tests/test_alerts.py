@@ -13,8 +13,8 @@ from bot import alerts, store
 from bot.db import get_db
 from bot.models import Outbox, Report, ReportEvent
 from bot.outbox import Worker
-from bot.sms.rest import TwilioSender
-from bot.sms.stub import TwilioStub
+from bot.twilio.rest import TwilioSender
+from bot.twilio.stub import TwilioStub
 from tests.conftest import make_app
 from tests.helpers import count
 from tests.smtp_stub import SmtpStub

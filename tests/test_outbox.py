@@ -13,8 +13,8 @@ from bot import outbox, store
 from bot.db import get_db
 from bot.models import Contact, Message, Outbox
 from bot.outbox import Worker, backoff, claim
-from bot.sms.rest import TwilioSender
-from bot.sms.stub import TwilioStub
+from bot.twilio.rest import TwilioSender
+from bot.twilio.stub import TwilioStub
 from tests.conftest import make_app
 
 START = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)

@@ -12,8 +12,8 @@ from flask import Flask
 
 from bot.db import get_db
 from bot.outbox import Worker
-from bot.sms.rest import TwilioSender
-from bot.sms.stub import TwilioStub
+from bot.twilio.rest import TwilioSender
+from bot.twilio.stub import TwilioStub
 from tests.staff.conftest import SPANISH
 from tests.staff.helpers import NOW, PASSWORD, add_staff, file_report
 

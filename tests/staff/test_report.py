@@ -14,9 +14,9 @@ from bot import store
 from bot.db import get_db
 from bot.models import Contact, Message, ReportEvent
 from bot.outbox import Worker
-from bot.sms.rest import TwilioSender
 from bot.sms.simulator import Simulator
-from bot.sms.stub import TwilioStub
+from bot.twilio.rest import TwilioSender
+from bot.twilio.stub import TwilioStub
 from tests.conftest import TEST_AUTH_TOKEN
 from tests.helpers import count
 from tests.staff.conftest import SPANISH
