@@ -9,11 +9,11 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import db
 from bot.config import apply_dev_defaults, check_production_secrets, settings_from_env, validate_settings
 from bot.engine.loader import check_flows, load_flows
 from bot.hotline import Hotline
 from bot.i18n import Catalogs
+from bot.storage import database
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -30,7 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Twilio signs the public URL; behind Heroku's router or nginx, rebuild it from X-Forwarded-*.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
 
-    db.init_app(app)
+    database.init_app(app)
     flows = load_flows(app.config["FLOWS_DIR"])
     from bot.answers import PARSERS
 
@@ -38,7 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if problems:
         raise RuntimeError("the flows in FLOWS_DIR have problems; run `flask flows check`:\n" + "\n".join(problems))
     app.extensions["holdline.hotline"] = Hotline(
-        db=db.get_db(app), flows=flows, catalogs=Catalogs(app.config["LOCALES_DIR"]), settings=dict(app.config)
+        db=database.get_db(app), flows=flows, catalogs=Catalogs(app.config["LOCALES_DIR"]), settings=dict(app.config)
     )
 
     from bot.sms.webhook import bp as sms_bp

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from bot.db import get_db
 from bot.outbox import Worker
+from bot.storage.database import get_db
 from bot.twilio.rest import TwilioSender
 from bot.twilio.stub import TwilioStub
 from tests.staff.conftest import SPANISH
