@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select, text  # noqa: E402
 
-from bot import store  # noqa: E402
-from bot.db import Database  # noqa: E402
-from bot.migrate import upgrade  # noqa: E402
-from bot.models import Assignment, Contact, Report, StaffUser  # noqa: E402
-from bot.store import OPEN, ReportFilter  # noqa: E402
+from bot.storage import casework  # noqa: E402
+from bot.storage.casework import OPEN, ReportFilter  # noqa: E402
+from bot.storage.database import Database  # noqa: E402
+from bot.storage.migrate import upgrade  # noqa: E402
+from bot.storage.models import Assignment, Contact, Report, StaffUser  # noqa: E402
 
 FACILITIES = [f"{name} County Jail" for name in ("Cook", "Kane", "Lake", "Will", "DuPage", "Dallas", "Harris", "Bexar")]
 STATES = ["IL", "IL", "IL", "TX", "TX", "CA", "NY", "FL"]
@@ -105,7 +105,7 @@ def main() -> None:
         def page(filters: ReportFilter, number: int = 1) -> Callable[[], object]:
             def run() -> object:
                 with db.transaction() as session:
-                    return store.queue_page(session, filters, page=number, per_page=50)
+                    return casework.queue_page(session, filters, page=number, per_page=50)
 
             return run
 

@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import create_app  # noqa: E402
-from bot.migrate import upgrade  # noqa: E402
 from bot.sms.simulator import Simulator  # noqa: E402
+from bot.storage.migrate import upgrade  # noqa: E402
 
 TOKEN = "bench-token"
 TARGET_RATIO = 60.0

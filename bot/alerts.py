@@ -11,12 +11,12 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, select
 from sqlmodel import Session
 
-from bot import outbox, store
-from bot.db import Database
-from bot.models import Report, ReportEvent
+from bot import outbox
+from bot.storage import casework, outbox_rows
+from bot.storage.database import Database
+from bot.storage.models import Report
 from bot.urgency import Facts, assess
 
 log = logging.getLogger("holdline.alerts")
@@ -45,20 +45,14 @@ def facts_of(report: Report) -> Facts:
 
 def rescore(session: Session, now: datetime) -> int:
     """Re-assess open reports whose release time passed within the window; return how many changed."""
-    due = select(Report).where(
-        Report.status != "closed",
-        Report.release_due_at.is_not(None),
-        Report.release_due_at <= now,
-        Report.release_due_at >= now - RESCORE_WINDOW,
-    )
     changed = 0
-    for report in session.execute(due).scalars():
+    for report in casework.released_recently(session, now, RESCORE_WINDOW):
         assessment = assess(facts_of(report), now)
         if assessment.score == report.urgency_score:
             continue
         if assessment.level != report.urgency:
             detail = {"from": report.urgency, "to": assessment.level, "score": assessment.score}
-            store.add_report_event(session, report, None, "urgency", now, detail)
+            casework.add_report_event(session, report, None, "urgency", now, detail)
         report.urgency = assessment.level
         report.urgency_score = assessment.score
         report.urgency_reasons = [reason.to_dict() for reason in assessment.reasons]
@@ -72,20 +66,16 @@ def queue_alerts(session: Session, settings: dict[str, Any], now: datetime) -> i
     people = recipients(settings)
     if not people:
         return 0
-    alerted = exists().where(ReportEvent.report_id == Report.id, ReportEvent.kind == "alert")
-    pending = session.execute(
-        select(Report).where(Report.urgency == "critical", Report.status != "closed", ~alerted).limit(BATCH)
-    ).scalars()
     count = 0
-    for report in pending:
+    for report in casework.critical_not_alerted(session, BATCH):
         assert report.id is not None
         text = alert_text(report.ref, settings)
         queued = [
-            outbox.enqueue_alert(session, to, text, report.id, outbox.dedupe_key("alert", report.id, to), now)
+            outbox_rows.enqueue_alert(session, to, text, report.id, outbox.dedupe_key("alert", report.id, to), now)
             for to in people
         ]
         if any(queued):
-            store.add_report_event(session, report, None, "alert", now, {"recipients": len(people)})
+            casework.add_report_event(session, report, None, "alert", now, {"recipients": len(people)})
             count += 1
             log.info("report %s is critical: alert queued for %d recipient(s)", report.ref, len(people))
     return count

@@ -10,12 +10,12 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import db
 from bot.config import apply_dev_defaults, check_production_secrets, settings_from_env, validate_settings
 from bot.engine.checks import check_flows
 from bot.engine.loader import FlowError, load_flows
 from bot.hotline import Hotline
 from bot.i18n import Catalogs
+from bot.storage import database
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Twilio signs the public URL; behind Heroku's router or nginx, rebuild it from X-Forwarded-*.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
 
-    db.init_app(app)
+    database.init_app(app)
     try:
         flows = load_flows(app.config["FLOWS_DIR"])
         problems = check_flows(flows, Hotline.flow_rules())
@@ -40,7 +40,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         problems = [str(exc)]
     if not problems:
         app.extensions["holdline.hotline"] = Hotline(
-            db=db.get_db(app), flows=flows, catalogs=Catalogs(app.config["LOCALES_DIR"]), settings=dict(app.config)
+            db=database.get_db(app),
+            flows=flows,
+            catalogs=Catalogs(app.config["LOCALES_DIR"]),
+            settings=dict(app.config),
         )
     elif os.environ.get("FLASK_RUN_FROM_CLI") == "true":
         # A command line must still start, so that `flask flows check` can show what to fix.

@@ -11,23 +11,23 @@ import urllib.request
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import func, select
 
 from bot import alerts
 from bot.catalog import translate_cli
 from bot.core.statuses import STATUSES
-from bot.db import get_db
 from bot.engine.checks import check_flows
 from bot.engine.loader import FlowError, load_flows
 from bot.export import export_records, write_csv, write_jsonl
 from bot.hotline import Hotline
-from bot.models import Outbox, utcnow
 from bot.outbox import Worker
-from bot.sms.rest import TwilioSender
 from bot.sms.simulator import Simulator
-from bot.sms.stub import TwilioStub
 from bot.staff import accounts
 from bot.staff.accounts import ROLES
+from bot.storage import outbox_rows, staff_accounts
+from bot.storage.database import get_db
+from bot.storage.models import utcnow
+from bot.twilio.rest import TwilioSender
+from bot.twilio.stub import TwilioStub
 
 flows_cli = AppGroup("flows", help="Check the conversation content in flows/.")
 
@@ -191,7 +191,7 @@ def staff_enable_command(email: str) -> None:
 def staff_list_command() -> None:
     """List the accounts."""
     with get_db().transaction() as session:
-        for user in accounts.all_staff(session):
+        for user in staff_accounts.all_staff(session):
             click.echo(f"{user.email}\t{user.role}\t{'active' if user.active else 'disabled'}\t{user.name}")
 
 
@@ -246,9 +246,7 @@ def outbox_work_command(once: bool, poll: float, stub: bool) -> None:
 def outbox_status_command() -> None:
     """Count the outbox's rows by kind and status."""
     with get_db().transaction() as session:
-        rows = session.execute(
-            select(Outbox.kind, Outbox.status, func.count()).group_by(Outbox.kind, Outbox.status)
-        ).all()
+        rows = outbox_rows.counts(session)
     for kind, status, count in rows:
         click.echo(f"{kind}\t{status}\t{count}")
 

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot import store
-from bot.models import Report
+from bot.storage import casework
+from bot.storage.models import Report
 
 EXPORT_FIELDS = (
     "ref",
@@ -87,7 +87,7 @@ def export_record(report: Report, related: list[str], timezone: str) -> dict[str
 
 def export_records(session: Session, timezone: str, **filters: Any) -> Iterator[dict[str, Any]]:
     """Yield every matching report as an export record, most urgent first."""
-    for report, related in store.reports_for_export(session, **filters):
+    for report, related in casework.reports_for_export(session, **filters):
         yield export_record(report, related, timezone)
 
 

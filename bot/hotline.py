@@ -10,21 +10,21 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot import store
 from bot.answers import RULES
 from bot.config import CONTACT_DEFAULTS
 from bot.core.inbound import Inbound
 from bot.core.logsafe import describe_exception
 from bot.core.segments import split_to_budget
 from bot.core.text import split_words
-from bot.db import Database
 from bot.engine import runner
 from bot.engine.checks import FlowRules
 from bot.engine.flow import FlowSet
 from bot.engine.state import State
 from bot.i18n import Catalogs
 from bot.languages import Detector, Languages, load_languages
-from bot.models import utcnow
+from bot.storage import contact_settings, conversations, reports
+from bot.storage.database import Database
+from bot.storage.models import utcnow
 
 log = logging.getLogger("holdline.hotline")
 
@@ -89,7 +89,7 @@ class Hotline:
 
         Without a session (the database may be what failed) only the configured values are used.
         """
-        saved = store.contact_settings(session) if session is not None else {}
+        saved = contact_settings.saved(session) if session is not None else {}
         return {
             setting.lower(): saved[setting].value if setting in saved else str(self.settings[setting])
             for setting in CONTACT_DEFAULTS
@@ -99,9 +99,9 @@ class Hotline:
         """Store the text, then answer it; a repeated MessageSid gets the replies it already got."""
         now = now or self.clock()
         with self.db.transaction() as session:
-            contact = store.upsert_contact(session, inbound.address, inbound.channel)
+            contact = conversations.upsert_contact(session, inbound.address, inbound.channel)
             contact_id = contact.id
-            message_id, _new = store.record_inbound(session, contact, inbound)
+            message_id, _new = conversations.record_inbound(session, contact, inbound)
         try:
             return self._answer(contact_id, message_id, inbound, now)
         except Exception as exc:  # the texter must get an answer whatever broke
@@ -110,10 +110,10 @@ class Hotline:
 
     def _answer(self, contact_id: int, message_id: int, inbound: Inbound, now: datetime) -> list[str]:
         with self.db.transaction() as session:
-            contact = store.lock_contact(session, contact_id)
-            if store.inbound_status(session, message_id) != "received":
-                return store.replies_to(session, message_id)
-            data, last_seen = store.load_conversation(session, contact)
+            contact = conversations.lock_contact(session, contact_id)
+            if conversations.inbound_status(session, message_id) != "received":
+                return conversations.replies_to(session, message_id)
+            data, last_seen = conversations.load_conversation(session, contact)
             state = State.from_dict(data)
             locale_known = contact.locale_source != "default"
             detect = self.detector and not locale_known and not state.started
@@ -131,10 +131,10 @@ class Hotline:
                     media=tuple({"url": url, "content_type": kind} for url, kind in inbound.media),
                     sender=inbound.address.removeprefix("whatsapp:"),
                     prefill={"from_state": inbound.from_state} if inbound.from_state else {},
-                    profile=store.profile_of(contact),
+                    profile=conversations.profile_of(contact),
                     locale_known=locale_known,
                     detected=self.detector.detect(inbound.body) if detect and self.detector else None,
-                    reports=store.report_infos(session, contact),
+                    reports=reports.report_infos(session, contact),
                 ),
                 context=self.context(session),
                 policy=self.policy,
@@ -143,31 +143,31 @@ class Hotline:
             erased, replies = False, outcome.replies
             for event in outcome.events:
                 if event.name == "opted_out":
-                    store.set_opted_out(contact, True, now)
+                    conversations.set_opted_out(contact, True, now)
                 elif event.name == "opted_in":
-                    store.set_opted_out(contact, False, now)
+                    conversations.set_opted_out(contact, False, now)
                 elif event.name == "submit_report":
-                    ref = store.unused_ref(session)
-                    report = store.create_report(
+                    ref = reports.unused_ref(session)
+                    report = reports.create_report(
                         session, contact, event.data["answers"], ref=ref, locale=contact.locale, now=now
                     )
                     replies = [reply.replace("{ref}", ref) for reply in replies]
                     log.info("report %s submitted (urgency %s)", report.ref, report.urgency)
                 elif event.name == "locale":
-                    store.set_locale(contact, event.data["locale"], event.data["source"])
+                    conversations.set_locale(contact, event.data["locale"], event.data["source"])
                 elif event.name == "remember":
-                    store.remember(contact, event.data)
+                    conversations.remember(contact, event.data)
                 elif event.name == "erase":
-                    kept = store.erase_contact_data(session, contact)
+                    kept = reports.erase_contact_data(session, contact)
                     log.info("contact %s erased their data; %d report(s) kept", contact.id, len(kept))
                     erased = True
             session.add(contact)
             replies = [part for reply in replies for part in split_to_budget(reply)]
             if erased:  # nothing of this conversation is stored again, not even this text
                 return replies
-            store.save_conversation(session, contact, outcome.state.to_dict(), now)
-            store.record_replies(session, contact, message_id, replies)
-            store.set_inbound_status(session, message_id, "handled")
+            conversations.save_conversation(session, contact, outcome.state.to_dict(), now)
+            conversations.record_replies(session, contact, message_id, replies)
+            conversations.set_inbound_status(session, message_id, "handled")
             log.info("inbound message %s handled with %d replies", inbound.sid, len(replies))
             return replies
 
@@ -177,16 +177,16 @@ class Hotline:
         apology = source.format_map(self.context())
         try:
             with self.db.transaction() as session:
-                contact = store.lock_contact(session, contact_id)
-                if store.inbound_status(session, message_id) != "received":
-                    return store.replies_to(session, message_id)
-                store.set_inbound_status(session, message_id, "failed")
+                contact = conversations.lock_contact(session, contact_id)
+                if conversations.inbound_status(session, message_id) != "received":
+                    return conversations.replies_to(session, message_id)
+                conversations.set_inbound_status(session, message_id, "failed")
                 if contact.opted_out:
                     return []
                 apology = self.catalogs.translator(contact.locale)("system.apology", source).format_map(
                     self.context(session)
                 )
-                store.record_replies(session, contact, message_id, [apology])
+                conversations.record_replies(session, contact, message_id, [apology])
         except Exception as exc:
             log.error("could not record the failure of a message: %s", describe_exception(exc))
         return [apology]

@@ -1,9 +1,9 @@
 """The transactional outbox: texts and alerts are written with the change that caused them, then sent here.
 
-`enqueue_*` run inside the caller's transaction. `flask outbox work` drains due rows: it claims a
-batch (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers never take the same row; SQLite's
-BEGIN IMMEDIATE serialises them), sends each outside any transaction with a timeout, then records
-the outcome. Failures worth retrying wait `OUTBOX_BACKOFF_SECONDS * 2**(attempt-1)`, up to
+Rows are queued inside the caller's transaction (bot/storage/outbox_rows.py). `flask outbox work`
+drains due rows: it claims a batch (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers never
+take the same row; SQLite's BEGIN IMMEDIATE serialises them), sends each outside any transaction
+with a timeout, then records the outcome. Failures worth retrying wait `OUTBOX_BACKOFF_SECONDS * 2**(attempt-1)`, up to
 `OUTBOX_MAX_ATTEMPTS`; Twilio's 21610 (the number opted out) marks the contact opted out and is
 never retried; an opted-out contact is never texted.
 """
@@ -20,20 +20,17 @@ from email.message import EmailMessage
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot import store
 from bot.core.logsafe import describe_exception
-from bot.db import Database
-from bot.models import Outbox, utcnow
-from bot.sms.rest import SendResult
+from bot.storage import conversations, outbox_rows
+from bot.storage.database import Database
+from bot.storage.models import Outbox, utcnow
+from bot.storage.outbox_rows import ALERT_EMAIL, FAMILY_TEXT
+from bot.twilio.rest import SendResult
 
 log = logging.getLogger("holdline.outbox")
 
-FAMILY_TEXT, ALERT_SMS, ALERT_EMAIL = "family_text", "alert_sms", "alert_email"
-LEASE = timedelta(minutes=10)  # a row claimed by a worker that died is tried again after this
 BATCH = 20
 
 
@@ -44,63 +41,14 @@ class Sender(Protocol):
 Mailer = Callable[[str, str, str], SendResult]  # (to, subject, body)
 
 
-def enqueue_family_text(session: Session, message_id: int, report_id: int | None, now: datetime) -> Outbox:
-    """Queue a stored outbound Message for sending."""
-    item = Outbox(kind=FAMILY_TEXT, message_id=message_id, report_id=report_id, next_attempt_at=now, created_at=now)
-    session.add(item)
-    session.flush()
-    return item
-
-
 def dedupe_key(*parts: object) -> str:
     """Return a short key naming one send, so the same alert is never queued twice."""
     return "k:" + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:40]
 
 
-def enqueue_alert(session: Session, recipient: str, body: str, report_id: int, key: str, now: datetime) -> bool:
-    """Queue an alert (by text or email, from the recipient's form) once per key; return whether it is new."""
-    kind = ALERT_EMAIL if "@" in recipient else ALERT_SMS
-    if session.execute(select(Outbox.id).where(Outbox.dedupe_key == key)).first() is not None:
-        return False
-    item = Outbox(
-        kind=kind,
-        recipient=recipient,
-        body=body,
-        report_id=report_id,
-        dedupe_key=key,
-        next_attempt_at=now,
-        created_at=now,
-    )
-    try:
-        with session.begin_nested():  # another worker queueing the same alert rolls back this insert only
-            session.add(item)
-    except IntegrityError:
-        return False
-    return True
-
-
 def backoff(attempts: int, base_seconds: int) -> timedelta:
     """Wait before the next try: base, 2×base, 4×base… after the 1st, 2nd, 3rd failure."""
     return timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0))
-
-
-def claim(session: Session, now: datetime, limit: int = BATCH) -> list[int]:
-    """Take due rows for this worker: each is leased, its attempt counted, and invisible to other workers."""
-    due = (
-        select(Outbox)
-        .where(Outbox.status.in_(("pending", "sending")), Outbox.next_attempt_at <= now)
-        .order_by(Outbox.next_attempt_at, Outbox.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    claimed = []
-    for item in session.execute(due).scalars():
-        item.status = "sending"
-        item.attempts += 1
-        item.next_attempt_at = now + LEASE
-        session.add(item)
-        claimed.append(item.id)
-    return claimed
 
 
 class Worker:
@@ -125,7 +73,7 @@ class Worker:
         tried = 0
         while tried < limit:
             with self.db.transaction() as session:
-                batch = claim(session, self.clock(), min(BATCH, limit - tried))
+                batch = outbox_rows.claim(session, self.clock(), min(BATCH, limit - tried))
             if not batch:
                 return tried
             for item_id in batch:
@@ -141,14 +89,14 @@ class Worker:
                 return "gone"
             kind, recipient, body = item.kind, item.recipient, item.body
             if kind == FAMILY_TEXT:
-                found = store.outbound(session, item.message_id or 0)
+                found = conversations.outbound(session, item.message_id or 0)
                 if found is None:
                     session.delete(item)
                     return "gone"
                 message, contact = found
                 if contact.opted_out:  # checked again at send time: STOP may have come after the queueing
                     return self._finish(session, item, "opted_out", "contact opted out")
-                recipient, body = store.contact_address(contact), message.body
+                recipient, body = conversations.contact_address(contact), message.body
         try:
             if kind == ALERT_EMAIL:
                 result = self.mailer(recipient, alert_subject(self.settings), body)
@@ -171,9 +119,9 @@ class Worker:
             return self._finish(session, item, "sent", "")
         if result.opted_out:
             if item.kind == FAMILY_TEXT:
-                found = store.outbound(session, item.message_id or 0)
+                found = conversations.outbound(session, item.message_id or 0)
                 if found is not None:
-                    store.set_opted_out(found[1], True, now)
+                    conversations.set_opted_out(found[1], True, now)
                     session.add(found[1])
             return self._finish(session, item, "opted_out" if item.kind == FAMILY_TEXT else "failed", result.error)
         if result.retry and item.attempts < self.settings["OUTBOX_MAX_ATTEMPTS"]:
@@ -190,7 +138,7 @@ class Worker:
         item.last_error = error[:200]
         session.add(item)
         if item.kind == FAMILY_TEXT and item.message_id:
-            found = store.outbound(session, item.message_id)
+            found = conversations.outbound(session, item.message_id)
             if found is not None:
                 message = found[0]
                 message.status = status

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
-import bot.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import bot.storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from bot.config import normalize_database_url
 
 config = context.config

@@ -16,10 +16,10 @@ from sqlalchemy.exc import OperationalError
 
 from bot.app import create_app
 from bot.config import normalize_database_url
-from bot.db import get_db
 from bot.hotline import Hotline
-from bot.migrate import upgrade
 from bot.sms.simulator import Simulator
+from bot.storage.database import get_db
+from bot.storage.migrate import upgrade
 
 TEST_AUTH_TOKEN = "test-twilio-auth-token-0123456789"
 POSTGRES_URL = os.environ.get("HOLDLINE_TEST_POSTGRES_URL", "")
@@ -167,7 +167,7 @@ def predictable_refs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hand out reference codes R-AAA2, R-AAA3… in order, so transcripts can quote them."""
     import itertools
 
-    from bot import store
+    from bot.storage import reports
 
     codes = (f"R-AA{a}{b}" for a, b in itertools.product("ABCDEFGH", "23456789"))
-    monkeypatch.setattr(store, "new_ref", lambda length=4: next(codes))
+    monkeypatch.setattr(reports, "new_ref", lambda length=4: next(codes))

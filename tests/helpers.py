@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.db import Database
-from bot.models import Contact, Conversation, Message
+from bot.storage.database import Database
+from bot.storage.models import Contact, Conversation, Message
 
 
 def count(db: Database, model: type, *where: object) -> int:

@@ -9,12 +9,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from bot import alerts, store
-from bot.db import get_db
-from bot.models import Outbox, Report, ReportEvent
+from bot import alerts
 from bot.outbox import Worker
-from bot.sms.rest import TwilioSender
-from bot.sms.stub import TwilioStub
+from bot.storage import casework, conversations, reports
+from bot.storage.database import get_db
+from bot.storage.models import Outbox, Report, ReportEvent
+from bot.twilio.rest import TwilioSender
+from bot.twilio.stub import TwilioStub
 from tests.conftest import make_app
 from tests.helpers import count
 from tests.smtp_stub import SmtpStub
@@ -58,9 +59,9 @@ def app(database_url: str, stubs: tuple[TwilioStub, SmtpStub]) -> Iterator[Flask
 
 def file(app: Flask, when: datetime = NOW, **answers: object) -> str:
     with get_db(app).transaction() as session:
-        contact = store.upsert_contact(session, "+13125550123", "sms")
-        return store.create_report(
-            session, contact, BASE | answers, ref=store.unused_ref(session), locale="en", now=when
+        contact = conversations.upsert_contact(session, "+13125550123", "sms")
+        return reports.create_report(
+            session, contact, BASE | answers, ref=reports.unused_ref(session), locale="en", now=when
         ).ref
 
 
@@ -108,7 +109,7 @@ def test_a_report_that_becomes_critical_as_hours_pass_alerts_then(
 def test_closed_reports_do_not_alert(app: Flask, stubs: tuple[TwilioStub, SmtpStub]) -> None:
     ref = file(app, citizenship="us_citizen", ice_took_custody="yes", ice_mentioned="yes")
     with get_db(app).transaction() as session:
-        store.report_by_ref(session, ref).status = "closed"
+        casework.report_by_ref(session, ref).status = "closed"
     drain(app, NOW)
     assert stubs[0].texts == [] and count(get_db(app), Outbox) == 0
 

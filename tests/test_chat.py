@@ -8,7 +8,7 @@ from tests.helpers import count, inbound_messages
 
 
 def test_chat_sends_signed_texts_and_prints_the_replies(sqlite_app: Flask) -> None:
-    from bot.models import Message
+    from bot.storage.models import Message
 
     result = sqlite_app.test_cli_runner().invoke(args=["chat", "--sender", "+13125550177"], input="hi\n4\n")
     assert result.exit_code == 0, result.output

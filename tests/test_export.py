@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from bot import store
 from bot.export import EXPORT_FIELDS, safe_cell
+from bot.storage import conversations, reports
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 ANSWERS = {
@@ -43,11 +43,11 @@ def filed(sqlite_app: Flask) -> list[str]:
     db = sqlite_app.extensions["holdline.db"]
     refs = []
     with db.transaction() as session:
-        contact = store.upsert_contact(session, "+13125550100", "sms")
+        contact = conversations.upsert_contact(session, "+13125550100", "sms")
         for name in ("Zoë Ñúñez 李", "ZOE NUNEZ 李"):
             answers = ANSWERS | {"detained_name": name}
-            ref = store.unused_ref(session)
-            store.create_report(session, contact, answers, ref=ref, locale="es", now=NOW)
+            ref = reports.unused_ref(session)
+            reports.create_report(session, contact, answers, ref=ref, locale="es", now=NOW)
             refs.append(ref)
     return refs
 

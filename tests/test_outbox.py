@@ -9,12 +9,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from bot import outbox, store
-from bot.db import get_db
-from bot.models import Contact, Message, Outbox
-from bot.outbox import Worker, backoff, claim
-from bot.sms.rest import TwilioSender
-from bot.sms.stub import TwilioStub
+from bot.outbox import Worker, backoff
+from bot.storage import conversations, outbox_rows, reports
+from bot.storage.database import get_db
+from bot.storage.models import Contact, Message, Outbox
+from bot.storage.outbox_rows import claim
+from bot.twilio.rest import TwilioSender
+from bot.twilio.stub import TwilioStub
 from tests.conftest import make_app
 
 START = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
@@ -63,9 +64,9 @@ def worker(app: Flask, clock: Clock) -> Worker:
 
 def queue_text(app: Flask, body: str = "We received your report.", address: str = ADDRESS) -> int:
     with get_db(app).transaction() as session:
-        contact = store.upsert_contact(session, address, "sms")
-        message = store.queue_text(session, contact, body, START)
-        return outbox.enqueue_family_text(session, message.id, None, START).id
+        contact = conversations.upsert_contact(session, address, "sms")
+        message = conversations.queue_text(session, contact, body, START)
+        return outbox_rows.enqueue_family_text(session, message.id, None, START).id
 
 
 def row(app: Flask, item_id: int) -> Outbox:
@@ -159,7 +160,7 @@ def test_an_opted_out_contact_is_not_texted_even_if_already_queued(
     item_id = queue_text(app)
     with get_db(app).transaction() as session:
         contact = session.execute(select(Contact).where(Contact.address == ADDRESS)).scalar_one()
-        store.set_opted_out(contact, True, START)
+        conversations.set_opted_out(contact, True, START)
         session.add(contact)
     worker(app, clock).drain()
     assert row(app, item_id).status == "opted_out"
@@ -177,7 +178,7 @@ def test_a_text_erased_before_sending_is_dropped(app: Flask, clock: Clock, twili
     item_id = queue_text(app)
     with get_db(app).transaction() as session:
         contact = session.execute(select(Contact).where(Contact.address == ADDRESS)).scalar_one()
-        store.erase_contact_data(session, contact)
+        reports.erase_contact_data(session, contact)
     worker(app, clock).drain()
     assert row(app, item_id) is None and twilio.attempts == []
 

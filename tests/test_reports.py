@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from bot import store
 from bot.core.inbound import Inbound
 from bot.core.refs import new_ref
-from bot.db import Database
-from bot.models import Report
 from bot.reports import name_key
+from bot.storage import conversations, reports
+from bot.storage.database import Database
+from bot.storage.models import Report
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 
@@ -27,13 +27,13 @@ def test_name_key_ignores_case_accents_and_order() -> None:
 
 def file(db: Database, phone: str, answers: dict, when: datetime = NOW) -> Report:
     with db.transaction() as session:
-        contact = store.upsert_contact(session, phone, "sms")
-        return store.create_report(session, contact, answers, ref=store.unused_ref(session), locale="en", now=when)
+        contact = conversations.upsert_contact(session, phone, "sms")
+        return reports.create_report(session, contact, answers, ref=reports.unused_ref(session), locale="en", now=when)
 
 
 def related(db: Database, report: Report) -> list[str]:
     with db.transaction() as session:
-        return store.related_refs(session, report.id)
+        return reports.related_refs(session, report.id)
 
 
 def test_same_name_and_birth_date_are_linked_both_ways(db: Database) -> None:
@@ -74,7 +74,7 @@ def test_same_name_elsewhere_or_later_or_other_birthday_is_not_linked(db: Databa
 def test_inbound_is_recorded_once_per_sid(db: Database) -> None:
     inbound = Inbound(sid="SM1", address="+13125550001", channel="sms", body="hi")
     with db.transaction() as session:
-        contact = store.upsert_contact(session, inbound.address, "sms")
-        first = store.record_inbound(session, contact, inbound)
-        again = store.record_inbound(session, contact, inbound)
+        contact = conversations.upsert_contact(session, inbound.address, "sms")
+        first = conversations.record_inbound(session, contact, inbound)
+        again = conversations.record_inbound(session, contact, inbound)
     assert first[1] is True and again == (first[0], False)

@@ -15,10 +15,10 @@ import yaml
 from flask import Flask
 from sqlalchemy import select
 
-from bot import store
 from bot.export import export_record
-from bot.models import Message, Report
 from bot.sms.simulator import Simulator
+from bot.storage import reports
+from bot.storage.models import Message, Report
 from tests.conftest import TEST_AUTH_TOKEN, Clock
 from tests.helpers import contact, count
 
@@ -62,7 +62,7 @@ def latest_report_record(app: Flask, contact_id: int) -> dict[str, Any]:
             .first()
         )
         assert report is not None, "no report stored"
-        return export_record(report, store.related_refs(session, report.id), app.config["HOTLINE_TIMEZONE"])
+        return export_record(report, reports.related_refs(session, report.id), app.config["HOTLINE_TIMEZONE"])
 
 
 def staff_sets_status(app: Flask, ref: str, status: str) -> None:

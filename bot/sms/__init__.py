@@ -1,1 +1,1 @@
-"""The Twilio boundary: signed webhooks in, TwiML out, and SMS segment counting."""
+"""The webhook boundary: signed Twilio webhooks in, TwiML out, and a simulator that sends signed texts."""

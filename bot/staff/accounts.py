@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, or_, select
 from sqlmodel import Session
 
-from bot.models import LoginFailure, StaffUser
+from bot.storage import staff_accounts
+from bot.storage.models import StaffUser
 
 ROLES = ("admin", "staff")
 MIN_PASSWORD_LENGTH = 12
@@ -75,18 +75,11 @@ def set_active(user: StaffUser, active: bool, now: datetime) -> None:
 
 
 def find_by_email(session: Session, email: str) -> StaffUser | None:
-    return session.execute(select(StaffUser).where(StaffUser.email == normalize_email(email))).scalar_one_or_none()
-
-
-def all_staff(session: Session) -> list[StaffUser]:
-    """Return every account, active ones first, by name."""
-    return list(
-        session.execute(select(StaffUser).order_by(StaffUser.active.desc(), StaffUser.name, StaffUser.email)).scalars()
-    )
+    return staff_accounts.by_email(session, normalize_email(email))
 
 
 def active_staff(session: Session) -> list[StaffUser]:
-    return [user for user in all_staff(session) if user.active]
+    return [user for user in staff_accounts.all_staff(session) if user.active]
 
 
 @dataclass(frozen=True)
@@ -104,22 +97,17 @@ def authenticate(
     email = normalize_email(email)[:254]
     ip = ip[:64]
     since = now - window
-    session.execute(delete(LoginFailure).where(LoginFailure.at < since))
-    failures = session.execute(
-        select(
-            func.count().filter(LoginFailure.email == email),
-            func.count().filter(LoginFailure.ip == ip),
-        ).where(LoginFailure.at >= since, or_(LoginFailure.email == email, LoginFailure.ip == ip))
-    ).one()
-    if failures[0] >= max_failures or failures[1] >= max_failures * PER_ADDRESS_FACTOR:
+    staff_accounts.forget_failures_before(session, since)
+    by_account, by_address = staff_accounts.failures_since(session, email, ip, since)
+    if by_account >= max_failures or by_address >= max_failures * PER_ADDRESS_FACTOR:
         return LoginResult(throttled=True)
     user = find_by_email(session, email)
     if _verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None and user.active:
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+        staff_accounts.forget_failures_of(session, email)
         return LoginResult(user=user)
-    session.add(LoginFailure(email=email, ip=ip, at=now))
+    staff_accounts.record_failure(session, email, ip, now)
     return LoginResult()
 
 

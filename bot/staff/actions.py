@@ -1,7 +1,7 @@
 """What staff do to a report, each written to the audit trail with who and when.
 
 The rule that makes a report "acted on" lives here only (`_start_work`): any staff action on a
-`new` report moves it to `in_review`, so a texter's DELETE keeps it (see store.report_infos).
+`new` report moves it to `in_review`, so a texter's DELETE keeps it (see bot.storage.reports.report_infos).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot import outbox, store
 from bot.core.statuses import STAFF_STATUSES, Status
 from bot.hotline import Hotline
-from bot.models import Contact, Report, StaffUser
 from bot.staff import texts
 from bot.staff.i18n import _
+from bot.storage import casework, conversations, outbox_rows
+from bot.storage.models import Contact, Report, StaffUser
 
 
 class ActionError(ValueError):
@@ -48,7 +48,7 @@ def _set_status(
         detail["automatic"] = True
     report.status = status
     session.add(report)
-    store.add_report_event(session, report, staff_id, "status", now, detail)
+    casework.add_report_event(session, report, staff_id, "status", now, detail)
 
 
 def assign(session: Session, report: Report, staff_id: int, assignee_id: int | None, now: datetime) -> None:
@@ -58,11 +58,11 @@ def assign(session: Session, report: Report, staff_id: int, assignee_id: int | N
         assignee = session.get(StaffUser, assignee_id)
         if assignee is None or not assignee.active:
             raise ActionError(_("That account does not exist or is disabled."))
-    if store.assignee_of(session, report.id) == assignee_id:
+    if casework.assignee_of(session, report.id) == assignee_id:
         return
     _start_work(session, report, staff_id, now)
-    store.set_assignee(session, report.id, assignee_id, now)
-    store.add_report_event(session, report, staff_id, "assigned", now, {"to": assignee_id})
+    casework.set_assignee(session, report.id, assignee_id, now)
+    casework.add_report_event(session, report, staff_id, "assigned", now, {"to": assignee_id})
 
 
 def change_status(
@@ -98,7 +98,7 @@ def add_note(session: Session, report: Report, staff_id: int, body: str, now: da
     if not body:
         raise ActionError(_("The note is empty."))
     _start_work(session, report, staff_id, now)
-    store.add_report_event(session, report, staff_id, "note", now, body=body)
+    casework.add_report_event(session, report, staff_id, "note", now, body=body)
 
 
 def text_family(
@@ -122,17 +122,17 @@ def _text(
 ) -> int:
     """Store the text, queue it in the outbox, and note it in the timeline."""
     contact = _textable(session, report)
-    message = store.queue_text(session, contact, body, now)
+    message = conversations.queue_text(session, contact, body, now)
     assert message.id is not None
-    outbox.enqueue_family_text(session, message.id, report.id, now)
+    outbox_rows.enqueue_family_text(session, message.id, report.id, now)
     detail = {"message_id": message.id, "template": template, "locale": locale or contact.locale}
-    store.add_report_event(session, report, staff_id, "text", now, detail)
+    casework.add_report_event(session, report, staff_id, "text", now, detail)
     return message.id
 
 
 def _textable(session: Session, report: Report) -> Contact:
     """Return the family's contact, refusing when there is none or it opted out."""
-    contact = store.report_contact(session, report)
+    contact = casework.report_contact(session, report)
     if contact is None:
         raise ActionError(_("This report has no phone number to text (the family erased their data)."))
     if contact.opted_out:

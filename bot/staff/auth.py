@@ -14,11 +14,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from bot.db import get_db
-from bot.models import StaffUser, utcnow
 from bot.staff import accounts
 from bot.staff.forms import LoginForm
 from bot.staff.i18n import _
+from bot.storage.database import get_db
+from bot.storage.models import StaffUser, utcnow
 
 log = logging.getLogger("holdline.staff")
 bp = Blueprint("staff_auth", __name__, url_prefix="/staff")

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.statuses import STATUSES
-from bot.store import OPEN, ReportFilter
+from bot.storage.casework import OPEN, ReportFilter
 
 URGENCIES = ("critical", "high", "normal")
 STATUS_CHOICES = (OPEN, *STATUSES, "all")

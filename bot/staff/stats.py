@@ -6,11 +6,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlmodel import Session
 
 from bot.core.statuses import STATUSES
-from bot.models import Report
+from bot.storage import stats
 
 TOP_FACILITIES = 6
 
@@ -29,33 +28,19 @@ class WeeklyFacilities:
 
 def counts_by_status(session: Session) -> dict[str, int]:
     """Return how many reports have each status, in workflow order."""
-    rows = dict(session.execute(select(Report.status, func.count()).group_by(Report.status)).all())
+    rows = stats.counts_by_status(session)
     return {status: rows.get(status, 0) for status in STATUSES}
-
-
-def week_of(session: Session) -> object:
-    """Return an SQL expression for the Monday (UTC) starting a report's week, on SQLite or PostgreSQL."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.date(func.date_trunc("week", func.timezone("UTC", Report.submitted_at)))
-    return func.date(Report.submitted_at, "-6 days", "weekday 1")
 
 
 def weekly_by_facility(session: Session, now: datetime, weeks: int = 12) -> WeeklyFacilities:
     """Count reports per facility per week over the last `weeks` weeks (facility names any case)."""
     this_monday = now.date() - timedelta(days=now.weekday())
     first = this_monday - timedelta(weeks=weeks - 1)
-    week = week_of(session)
-    name = func.lower(func.trim(Report.facility))
-    rows = session.execute(
-        select(week, name, func.min(Report.facility), func.count())
-        .where(Report.submitted_at >= datetime.combine(first, datetime.min.time(), tzinfo=now.tzinfo))
-        .group_by(week, name)
-    ).all()
+    rows = stats.weekly_facility_counts(session, datetime.combine(first, datetime.min.time(), tzinfo=now.tzinfo))
     labels: dict[str, str] = {}
     per_key: Counter[tuple[str, date]] = Counter()
     totals: Counter[str] = Counter()
     for day, key, label, count in rows:
-        day = day if isinstance(day, date) else date.fromisoformat(str(day))
         labels.setdefault(key, label.strip() or "(no facility)")
         per_key[(key, day)] += count
         totals[key] += count

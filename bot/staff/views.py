@@ -12,12 +12,9 @@ from flask_login import current_user
 from markupsafe import Markup
 from wtforms import SelectChoice
 
-from bot import store
 from bot.core.refs import is_ref
 from bot.core.statuses import Status
-from bot.db import get_db
 from bot.export import export_records, exported_at, write_csv, write_jsonl
-from bot.models import Report, StaffUser, utcnow
 from bot.staff import accounts, actions, charts, contacts, stats, texts
 from bot.staff.auth import admin_required, check_session
 from bot.staff.forms import (
@@ -31,6 +28,9 @@ from bot.staff.forms import (
 )
 from bot.staff.i18n import _
 from bot.staff.queue import PER_PAGE, STATUS_CHOICES, URGENCIES, QueueQuery
+from bot.storage import casework, contact_settings, staff_accounts
+from bot.storage.database import get_db
+from bot.storage.models import Report, StaffUser, utcnow
 
 log = logging.getLogger("holdline.staff")
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates", static_folder="static")
@@ -53,7 +53,7 @@ def queue() -> ResponseReturnValue:
     query = QueueQuery.from_args(request.args)
     filters = query.to_filter(_staff_id(), current_app.config["HOTLINE_TIMEZONE"])
     with get_db().transaction() as session:
-        rows, total = store.queue_page(session, filters, page=query.page, per_page=PER_PAGE)
+        rows, total = casework.queue_page(session, filters, page=query.page, per_page=PER_PAGE)
     pages = max(1, -(-total // PER_PAGE))
     return render_template(
         "staff/queue.html",
@@ -72,7 +72,7 @@ def _load(session: Any, ref: str, lock: bool = False) -> Report:
     """Return the report named in the URL, or 404."""
     if not is_ref(ref):
         abort(404)
-    report = store.report_by_ref(session, ref, lock=lock)
+    report = casework.report_by_ref(session, ref, lock=lock)
     if report is None:
         abort(404)
     return report
@@ -84,14 +84,14 @@ def report(ref: str) -> ResponseReturnValue:
     with get_db().transaction() as session:
         found = _load(session, ref)
         assert found.id is not None
-        contact = store.report_contact(session, found)
-        messages = store.transcript(session, contact.id) if contact and contact.id else []
-        timeline = store.report_timeline(session, found.id)
+        contact = casework.report_contact(session, found)
+        messages = casework.transcript(session, contact.id) if contact and contact.id else []
+        timeline = casework.report_timeline(session, found.id)
         text_ids = [e.event.detail.get("message_id") for e in timeline if e.event.kind == "text"]
-        sent = store.messages_by_id(session, [i for i in text_ids if isinstance(i, int)])
-        related = store.related_reports(session, found.id)
-        assignee_id = store.assignee_of(session, found.id)
-        staff = accounts.all_staff(session)
+        sent = casework.messages_by_id(session, [i for i in text_ids if isinstance(i, int)])
+        related = casework.related_reports(session, found.id)
+        assignee_id = casework.assignee_of(session, found.id)
+        staff = staff_accounts.all_staff(session)
         locale = contact.locale if contact else found.locale
         texting = actions.texting_for(_hotline(), found, locale, session)
     previews = {name: texts.render(name, texting.translate, texting.values) for name in texts.TEMPLATES}
@@ -171,7 +171,7 @@ def change_status(ref: str) -> ResponseReturnValue:
     def run(session: Any, found: Report) -> None:
         notify = None
         if form.notify.data:
-            contact = store.report_contact(session, found)
+            contact = casework.report_contact(session, found)
             notify = actions.texting_for(_hotline(), found, contact.locale if contact else found.locale, session)
         actions.change_status(session, found, _staff_id(), form.status.data, form.reason.data or "", utcnow(), notify)
 
@@ -194,7 +194,7 @@ def text_family(ref: str) -> ResponseReturnValue:
     form.template.choices = [SelectChoice(name) for name in (*texts.MANUAL_TEMPLATES, "free")]
 
     def run(session: Any, found: Report) -> None:
-        contact = store.report_contact(session, found)
+        contact = casework.report_contact(session, found)
         texting = actions.texting_for(_hotline(), found, contact.locale if contact else found.locale, session)
         template = None if form.template.data == "free" else form.template.data
         actions.text_family(session, found, _staff_id(), template, form.body.data or "", utcnow(), texting)
@@ -244,7 +244,7 @@ def stats_page() -> ResponseReturnValue:
 def accounts_page() -> ResponseReturnValue:
     """List staff accounts, with a form to create one (admins only)."""
     with get_db().transaction() as session:
-        users = accounts.all_staff(session)
+        users = staff_accounts.all_staff(session)
     return render_template("staff/accounts.html", users=users, form=CreateStaffForm(), confirm=ConfirmForm())
 
 
@@ -302,7 +302,7 @@ def set_account_active(user_id: int, action: str) -> ResponseReturnValue:
 def contacts_page() -> ResponseReturnValue:
     """Show the numbers and links texters are given, and which are still to be verified (admins only)."""
     with get_db().transaction() as session:
-        saved = store.contact_settings(session)
+        saved = contact_settings.saved(session)
         current = _hotline().context(session)
     rows = [
         {
@@ -331,7 +331,7 @@ def save_contact() -> ResponseReturnValue:
         values = {**_hotline().context(session), field.key.lower(): value}
         too_long = contacts.over_budget(_hotline(), values) if problem is None else []
         if problem is None and not too_long:
-            store.save_contact_setting(
+            contact_settings.save(
                 session, field.key, value, verified=bool(form.verified.data), staff_id=_staff_id(), now=utcnow()
             )
     if problem:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel  # noqa: F401
 
-import bot.models  # noqa: F401  (custom column types)
+import bot.storage.models  # noqa: F401  (custom column types)
 from alembic import op
 
 revision: str = '0001'
@@ -27,8 +27,8 @@ def upgrade() -> None:
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('locale', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('opted_out', sa.Boolean(), nullable=False),
-    sa.Column('opted_out_at', bot.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('opted_out_at', bot.storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', bot.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('contact', schema=None) as batch_op:
@@ -37,7 +37,7 @@ def upgrade() -> None:
     op.create_table('conversation',
     sa.Column('contact_id', sa.Integer(), nullable=False),
     sa.Column('state', sa.JSON(), nullable=False),
-    sa.Column('updated_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', bot.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], ),
     sa.PrimaryKeyConstraint('contact_id')
     )
@@ -52,7 +52,7 @@ def upgrade() -> None:
     sa.Column('segments', sa.Integer(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('reply_to_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', bot.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], ),
     sa.ForeignKeyConstraint(['reply_to_id'], ['message.id'], ),
     sa.PrimaryKeyConstraint('id'),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel  # noqa: F401
 
-import bot.models  # noqa: F401  (custom column types)
+import bot.storage.models  # noqa: F401  (custom column types)
 from alembic import op
 
 revision: str = '0002'
@@ -32,7 +32,7 @@ def upgrade() -> None:
     sa.Column('urgency_reasons', sa.JSON(), nullable=False),
     sa.Column('locale', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('submitted_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('submitted_at', bot.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('detained_name', sa.Text(), nullable=False),
     sa.Column('name_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('detained_dob', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
@@ -42,7 +42,7 @@ def upgrade() -> None:
     sa.Column('city_or_county', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=True),
     sa.Column('arrested_on', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
-    sa.Column('release_due_at', bot.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('release_due_at', bot.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('release_due_approximate', sa.Boolean(), nullable=False),
     sa.Column('release_reason', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('still_held', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel  # noqa: F401
 
-import bot.models  # noqa: F401  (custom column types)
+import bot.storage.models  # noqa: F401  (custom column types)
 from alembic import op
 
 revision: str = '0003'

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel  # noqa: F401
 
-import bot.models  # noqa: F401  (custom column types)
+import bot.storage.models  # noqa: F401  (custom column types)
 from alembic import op
 
 revision: str = '0004'
@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('ip', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('at', bot.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', bot.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('loginfailure', schema=None) as batch_op:
@@ -41,15 +41,15 @@ def upgrade() -> None:
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False, server_default=sa.true()),
     sa.Column('session_version', sa.Integer(), nullable=False, server_default='1'),
-    sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('disabled_at', bot.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', bot.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('disabled_at', bot.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('email')
     )
     op.create_table('assignment',
     sa.Column('report_id', sa.Integer(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=False),
-    sa.Column('assigned_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('assigned_at', bot.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['report_id'], ['report.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['staff_id'], ['staffuser.id'], ),
     sa.PrimaryKeyConstraint('report_id')
@@ -67,11 +67,11 @@ def upgrade() -> None:
     sa.Column('dedupe_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False, server_default='pending'),
     sa.Column('attempts', sa.Integer(), nullable=False, server_default='0'),
-    sa.Column('next_attempt_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('next_attempt_at', bot.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False, server_default=''),
     sa.Column('provider_sid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
-    sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', bot.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', bot.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', bot.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['message_id'], ['message.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['report_id'], ['report.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
@@ -87,7 +87,7 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('detail', sa.JSON(), nullable=False),
     sa.Column('body', sa.Text(), nullable=False, server_default=''),
-    sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', bot.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['report_id'], ['report.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['staff_id'], ['staffuser.id'], ),
     sa.PrimaryKeyConstraint('id')

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel  # noqa: F401
 
-import bot.models  # noqa: F401  (custom column types)
+import bot.storage.models  # noqa: F401  (custom column types)
 from alembic import op
 
 revision: str = '0005'
@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('value', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('verified', sa.Boolean(), nullable=False),
-    sa.Column('updated_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', bot.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['updated_by_id'], ['staffuser.id'], ),
     sa.PrimaryKeyConstraint('key')

@@ -16,8 +16,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from bot.db import get_db
-from bot.sms.stub import TwilioStub
+from bot.storage.database import get_db
+from bot.twilio.stub import TwilioStub
 from tests.conftest import make_app
 from tests.staff.conftest import spanish_locales, staff_settings  # noqa: F401 (a fixture used here)
 

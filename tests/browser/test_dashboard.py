@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from bot.db import get_db
 from bot.outbox import Worker
-from bot.sms.rest import TwilioSender
-from bot.sms.stub import TwilioStub
+from bot.storage.database import get_db
+from bot.twilio.rest import TwilioSender
+from bot.twilio.stub import TwilioStub
 from tests.staff.conftest import SPANISH
 from tests.staff.helpers import NOW, PASSWORD, add_staff, file_report
 

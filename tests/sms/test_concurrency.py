@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from bot.models import Message
 from bot.sms.simulator import Reply, Simulator
+from bot.storage.models import Message
 from tests.conftest import TEST_AUTH_TOKEN
 from tests.helpers import conversation_state, count, inbound_messages
 
@@ -70,7 +70,7 @@ def test_two_new_numbers_texting_at_once_each_get_one_contact(server_url: str, d
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(first_text, range(8)))
     assert [r.status for r in results] == [200] * 8
-    from bot.models import Contact
+    from bot.storage.models import Contact
 
     assert count(db, Contact) == 2
     assert count(db, Message, Message.direction == "in") == 8

@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 
 from bot.engine import runner
-from bot.models import Contact, Message
 from bot.sms.simulator import Simulator
+from bot.storage.models import Contact, Message
 from tests.conftest import TEST_AUTH_TOKEN, make_app
 from tests.helpers import count, inbound_messages
 

@@ -13,9 +13,9 @@ from flask.testing import FlaskClient
 
 from bot.catalog import catalog_bytes
 from bot.config import PROJECT_ROOT
-from bot.db import get_db
-from bot.sms.stub import TwilioStub
 from bot.staff.texts import TEMPLATES
+from bot.storage.database import get_db
+from bot.twilio.stub import TwilioStub
 from tests.conftest import make_app
 from tests.staff.helpers import add_staff, login
 

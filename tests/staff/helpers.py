@@ -9,10 +9,10 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bot import store
-from bot.db import get_db
-from bot.models import Report, utcnow
 from bot.staff import accounts
+from bot.storage import casework, conversations, reports
+from bot.storage.database import get_db
+from bot.storage.models import Report, utcnow
 
 PASSWORD = "correct horse battery staple"
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
@@ -73,17 +73,19 @@ def file_report(
 ) -> str:
     """Store a submitted report as the hotline does, with the texter's locale; return its reference code."""
     with get_db(app).transaction() as session:
-        contact = store.upsert_contact(session, address, "whatsapp" if address.startswith("whatsapp:") else "sms")
+        contact = conversations.upsert_contact(
+            session, address, "whatsapp" if address.startswith("whatsapp:") else "sms"
+        )
         contact.locale = locale
         session.add(contact)
-        report = store.create_report(
-            session, contact, ANSWERS | answers, ref=store.unused_ref(session), locale=locale, now=when
+        report = reports.create_report(
+            session, contact, ANSWERS | answers, ref=reports.unused_ref(session), locale=locale, now=when
         )
         return report.ref
 
 
 def report_row(app: Flask, ref: str) -> Report:
     with get_db(app).transaction() as session:
-        found = store.report_by_ref(session, ref)
+        found = casework.report_by_ref(session, ref)
         assert found is not None
         return found

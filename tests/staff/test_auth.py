@@ -10,9 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from bot.db import get_db
-from bot.models import LoginFailure, ReportEvent, StaffUser, utcnow
 from bot.staff.auth import SEEN
+from bot.storage.database import get_db
+from bot.storage.models import LoginFailure, ReportEvent, StaffUser, utcnow
 from tests.conftest import TEST_AUTH_TOKEN, make_app
 from tests.helpers import count
 from tests.staff.helpers import PASSWORD, csrf_token, file_report, login, post_form

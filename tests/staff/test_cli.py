@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from bot.db import get_db
-from bot.models import StaffUser
+from bot.storage.database import get_db
+from bot.storage.models import StaffUser
 from tests.conftest import make_app
 from tests.helpers import count
 from tests.staff.helpers import PASSWORD, login

@@ -9,9 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from bot.db import get_db
 from bot.staff import actions
-from bot.store import report_by_ref
+from bot.storage.casework import report_by_ref
+from bot.storage.database import get_db
 from tests.staff.helpers import NOW, file_report
 
 CRITICAL = {"citizenship": "us_citizen", "ice_took_custody": "yes"}  # 40 + 10 + 15

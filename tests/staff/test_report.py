@@ -10,13 +10,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bot import store
-from bot.db import get_db
-from bot.models import Contact, Message, ReportEvent
 from bot.outbox import Worker
-from bot.sms.rest import TwilioSender
 from bot.sms.simulator import Simulator
-from bot.sms.stub import TwilioStub
+from bot.storage import casework, conversations, reports
+from bot.storage.database import get_db
+from bot.storage.models import Contact, Message, ReportEvent
+from bot.twilio.rest import TwilioSender
+from bot.twilio.stub import TwilioStub
 from tests.conftest import TEST_AUTH_TOKEN
 from tests.helpers import count
 from tests.staff.conftest import SPANISH
@@ -105,9 +105,9 @@ def test_assigning_a_new_report_puts_it_in_review_so_delete_keeps_it(
     assert report.status == "in_review"
     with get_db(staff_app).transaction() as session:
         contact = session.get(Contact, report.contact_id)
-        (info,) = store.report_infos(session, contact)
+        (info,) = reports.report_infos(session, contact)
         assert info.acted
-        timeline = store.report_timeline(session, report.id)
+        timeline = casework.report_timeline(session, report.id)
     assert [(e.event.kind, e.staff) for e in timeline] == [("status", "Wes Worker"), ("assigned", "Wes Worker")]
     assert timeline[0].event.detail == {"from": "new", "to": "in_review", "automatic": True}
     page = worker.get(f"/staff/reports/{ref}").get_data(as_text=True)
@@ -180,7 +180,7 @@ def test_an_opted_out_family_is_never_texted(staff_app: Flask, worker: FlaskClie
     contact_id = report_row(staff_app, ref).contact_id
     with get_db(staff_app).transaction() as session:
         contact = session.get(Contact, contact_id)
-        store.set_opted_out(contact, True, NOW)
+        conversations.set_opted_out(contact, True, NOW)
         session.add(contact)
     response = act(worker, ref, "texts", template="received")
     assert response.status_code == 302

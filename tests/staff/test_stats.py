@@ -8,9 +8,9 @@ from xml.etree import ElementTree
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bot.db import get_db
-from bot.models import utcnow
 from bot.staff.stats import counts_by_status, weekly_by_facility
+from bot.storage.database import get_db
+from bot.storage.models import utcnow
 from tests.staff.helpers import file_report
 
 

@@ -74,7 +74,7 @@ class Database:
 def init_app(app: Flask) -> None:
     """Attach the database to the app and register the `flask db` commands."""
     app.extensions["holdline.db"] = Database(app.config["DATABASE_URL"])
-    from bot.migrate import db_cli
+    from bot.storage.migrate import db_cli
 
     app.cli.add_command(db_cli)
 

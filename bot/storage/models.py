@@ -1,7 +1,7 @@
 """The tables: who texts us, where their conversation stands, and every message in and out.
 
 Personal columns (addresses, bodies, conversation answers) are read and written only through
-bot/store.py, so that encrypting them at rest changes one module.
+bot/storage/, so that encrypting them at rest changes one package.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ class Report(SQLModel, table=True):
     locale: str = Field(default="en", max_length=16)
     channel: str = Field(default="sms", max_length=16)
     submitted_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
-    # the detained person (personal: read and written through bot/store.py)
+    # the detained person (personal: read and written through bot/storage/)
     detained_name: str = Field(default="", sa_column=Column(Text, nullable=False))
     name_key: str = Field(default="", max_length=200, index=True)  # normalised name, for linking reports
     detained_dob: str | None = Field(default=None, max_length=10)
@@ -161,7 +161,7 @@ class ReportEvent(SQLModel, table=True):
     """One thing done to a report, by whom and when: the audit trail and the report's timeline.
 
     kind: assigned | status | note | text | alert | urgency. `detail` holds the kind's facts
-    (e.g. {"from": "new", "to": "in_review"}); `body` a note's words (personal: through bot/store.py).
+    (e.g. {"from": "new", "to": "in_review"}); `body` a note's words (personal: through bot/storage/).
     """
 
     id: int | None = Field(default=None, primary_key=True)

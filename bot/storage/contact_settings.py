@@ -1,0 +1,26 @@
+"""The numbers and links texters are given (LEGAL_HELP_PHONE…), as staff saved them on the Contacts page.
+
+Named apart from the app's settings (bot/config.py): these are rows staff change, not the environment.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from bot.storage.models import ContactSetting
+
+
+def saved(session: Session) -> dict[str, ContactSetting]:
+    """Return the contact settings staff have saved, by key (keys not saved use the configured default)."""
+    return {row.key: row for row in session.execute(select(ContactSetting)).scalars()}
+
+
+def save(session: Session, key: str, value: str, *, verified: bool, staff_id: int, now: datetime) -> ContactSetting:
+    """Save one contact setting, recording who changed it and whether they verified it."""
+    row = session.get(ContactSetting, key) or ContactSetting(key=key, value=value)
+    row.value, row.verified, row.updated_by_id, row.updated_at = value, verified, staff_id, now
+    session.add(row)
+    return row

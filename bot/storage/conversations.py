@@ -1,0 +1,174 @@
+"""A texter's side of storage: their contact, conversation state, profile and the texts in and out.
+
+Addresses and message bodies are personal: they are read and written here (and in the rest of
+bot/storage/) only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from bot.core.inbound import Inbound
+from bot.core.segments import count_segments
+from bot.storage.models import Contact, Conversation, Message, utcnow
+
+
+def _insert(session: Session, model: type) -> Any:
+    """Return an INSERT for the session's dialect that supports ON CONFLICT DO NOTHING."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+def upsert_contact(session: Session, address: str, channel: str) -> Contact:
+    """Return the contact for an address, creating it if this is the first text from it."""
+    session.execute(
+        _insert(session, Contact)
+        .values(
+            address=address, channel=channel, locale="en", locale_source="default", opted_out=False, created_at=utcnow()
+        )
+        .on_conflict_do_nothing(index_elements=["address"])
+    )
+    return session.execute(select(Contact).where(Contact.address == address)).scalar_one()
+
+
+def lock_contact(session: Session, contact_id: int) -> Contact:
+    """Load a contact and hold its row lock until commit, so one number's texts run one at a time."""
+    statement = select(Contact).where(Contact.id == contact_id).with_for_update()
+    return session.execute(statement).scalar_one()
+
+
+def contact_address(contact: Contact) -> str:
+    """Return the address to reply to."""
+    return contact.address
+
+
+def record_inbound(session: Session, contact: Contact, inbound: Inbound) -> tuple[int, bool]:
+    """Store an inbound text once per MessageSid; return (message id, whether it is new)."""
+    result = session.execute(
+        _insert(session, Message)
+        .values(
+            sid=inbound.sid,
+            contact_id=contact.id,
+            direction="in",
+            channel=inbound.channel,
+            body=inbound.body,
+            media=[{"url": url, "content_type": kind} for url, kind in inbound.media],
+            segments=count_segments(inbound.body),
+            status="received",
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["sid"])
+        .returning(Message.id)
+    )
+    new_id = result.scalar_one_or_none()
+    if new_id is not None:
+        return new_id, True
+    existing = session.execute(select(Message.id).where(Message.sid == inbound.sid)).scalar_one()
+    return existing, False
+
+
+def inbound_status(session: Session, message_id: int) -> str:
+    """Return an inbound message's status: received, handled or failed."""
+    return session.execute(select(Message.status).where(Message.id == message_id)).scalar_one()
+
+
+def set_inbound_status(session: Session, message_id: int, status: str) -> None:
+    """Mark an inbound message handled or failed."""
+    message = session.get(Message, message_id)
+    assert message is not None
+    message.status = status
+    session.add(message)
+
+
+def replies_to(session: Session, message_id: int) -> list[str]:
+    """Return the replies already given to an inbound message, in order."""
+    rows = session.execute(select(Message.body).where(Message.reply_to_id == message_id).order_by(Message.id)).scalars()
+    return list(rows)
+
+
+def _outbound(contact: Contact, body: str, status: str, **extra: Any) -> Message:
+    """A text to a contact on their channel, with its SMS cost."""
+    return Message(
+        contact_id=contact.id,
+        direction="out",
+        channel=contact.channel,
+        body=body,
+        segments=count_segments(body),
+        status=status,
+        **extra,
+    )
+
+
+def record_replies(session: Session, contact: Contact, message_id: int, replies: list[str]) -> None:
+    """Store the replies sent back in the webhook's TwiML."""
+    for body in replies:
+        session.add(_outbound(contact, body, "replied", reply_to_id=message_id))
+
+
+def queue_text(session: Session, contact: Contact, body: str, now: datetime) -> Message:
+    """Store a text for a contact as queued (the outbox sends it)."""
+    message = _outbound(contact, body, "queued", created_at=now)
+    session.add(message)
+    session.flush()
+    return message
+
+
+def outbound(session: Session, message_id: int) -> tuple[Message, Contact] | None:
+    """Return a queued text and its contact (None when erased since)."""
+    message = session.get(Message, message_id)
+    if message is None:
+        return None
+    contact = session.get(Contact, message.contact_id)
+    return (message, contact) if contact is not None else None
+
+
+def load_conversation(session: Session, contact: Contact) -> tuple[dict[str, Any], datetime | None]:
+    """Return a contact's stored engine state and when it last changed."""
+    conversation = session.get(Conversation, contact.id)
+    if conversation is None:
+        return {}, None
+    return dict(conversation.state), conversation.updated_at
+
+
+def save_conversation(session: Session, contact: Contact, state: dict[str, Any], now: datetime) -> None:
+    """Store a contact's engine state."""
+    conversation = session.get(Conversation, contact.id)
+    if conversation is None:
+        conversation = Conversation(contact_id=contact.id, state=state, updated_at=now)
+    else:
+        conversation.state = state
+        conversation.updated_at = now
+    session.add(conversation)
+
+
+# Answers a texter gives once and we keep for next time: answer name -> Contact column.
+PROFILE_COLUMNS = {"home_state": "home_state"}
+
+
+def profile_of(contact: Contact) -> dict[str, str]:
+    """Return the remembered answers of a contact (e.g. the state whose law applies)."""
+    return {name: getattr(contact, column) for name, column in PROFILE_COLUMNS.items() if getattr(contact, column)}
+
+
+def remember(contact: Contact, answers: dict[str, Any]) -> None:
+    """Keep answers the flows mark `remember: true` on the contact."""
+    for name, value in answers.items():
+        if name in PROFILE_COLUMNS:
+            setattr(contact, PROFILE_COLUMNS[name], str(value))
+
+
+def set_locale(contact: Contact, locale: str, source: str) -> None:
+    """Record the texter's language and how we know it (detected or chosen)."""
+    contact.locale = locale
+    contact.locale_source = source
+
+
+def set_opted_out(contact: Contact, opted_out: bool, now: datetime) -> None:
+    """Record that a number opted out (STOP) or back in (START)."""
+    contact.opted_out = opted_out
+    contact.opted_out_at = now if opted_out else None
