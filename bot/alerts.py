@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlmodel import Session
 
 from bot import outbox
+from bot.config import Settings
 from bot.storage import casework, outbox_rows
 from bot.storage.database import Database
 from bot.storage.models import Report
@@ -26,15 +26,15 @@ RESCORE_WINDOW = timedelta(hours=50)
 BATCH = 200
 
 
-def recipients(settings: dict[str, Any]) -> list[str]:
+def recipients(settings: Settings) -> list[str]:
     """Return the on-call numbers and emails from ALERT_RECIPIENTS."""
-    return [item.strip() for item in str(settings.get("ALERT_RECIPIENTS", "")).split(",") if item.strip()]
+    return list(settings.alert_recipients)
 
 
-def alert_text(ref: str, settings: dict[str, Any]) -> str:
+def alert_text(ref: str, settings: Settings) -> str:
     """Return the alert: the organisation, the reference and a link (no names, numbers or places)."""
-    link = f"{settings.get('PUBLIC_BASE_URL', '')}/staff/reports/{ref}"
-    return f"{settings.get('ORG_NAME', 'Holdline')}: critical report {ref}. {link}"
+    link = f"{settings.public_base_url}/staff/reports/{ref}"
+    return f"{settings.org_name}: critical report {ref}. {link}"
 
 
 def facts_of(report: Report) -> Facts:
@@ -61,7 +61,7 @@ def rescore(session: Session, now: datetime) -> int:
     return changed
 
 
-def queue_alerts(session: Session, settings: dict[str, Any], now: datetime) -> int:
+def queue_alerts(session: Session, settings: Settings, now: datetime) -> int:
     """Queue alerts for open critical reports not alerted yet; return how many reports were alerted."""
     people = recipients(settings)
     if not people:
@@ -81,7 +81,7 @@ def queue_alerts(session: Session, settings: dict[str, Any], now: datetime) -> i
     return count
 
 
-def sweep(db: Database, settings: dict[str, Any], now: datetime) -> tuple[int, int]:
+def sweep(db: Database, settings: Settings, now: datetime) -> tuple[int, int]:
     """Re-assess and alert in one transaction; return (reports re-assessed, reports alerted)."""
     with db.transaction() as session:
         changed = rescore(session, now)

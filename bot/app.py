@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.config import apply_dev_defaults, check_production_secrets, settings_from_env, validate_settings
+from bot.config import Settings, apply_dev_defaults, settings_from_env
 from bot.engine.checks import check_flows
 from bot.engine.loader import FlowError, load_flows
 from bot.hotline import Hotline
@@ -23,18 +23,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(settings_from_env(app.instance_path))
     app.config.update(config or {})
-    if app.debug or app.config.get("TESTING"):
+    local = bool(app.debug or app.config.get("TESTING"))
+    if local:
         apply_dev_defaults(app.config)
-    else:
-        check_production_secrets(app.config)
-    validate_settings(app.config)
+    settings = app.extensions["holdline.settings"] = Settings.from_config(app.config, local=local)
+    app.config["DATABASE_URL"] = settings.database_url  # Alembic and Flask-side tools read the normalised URL
     _configure_logging(app)
     # Twilio signs the public URL; behind Heroku's router or nginx, rebuild it from X-Forwarded-*.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
 
-    database.init_app(app)
+    database.init_app(app, settings.database_url)
     try:
-        flows = load_flows(app.config["FLOWS_DIR"])
+        flows = load_flows(settings.flows_dir)
         problems = check_flows(flows, Hotline.flow_rules())
     except FlowError as exc:
         problems = [str(exc)]
@@ -42,8 +42,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.extensions["holdline.hotline"] = Hotline(
             db=database.get_db(app),
             flows=flows,
-            catalogs=Catalogs(app.config["LOCALES_DIR"]),
-            settings=dict(app.config),
+            catalogs=Catalogs(settings.locales_dir),
+            settings=settings,
         )
     elif os.environ.get("FLASK_RUN_FROM_CLI") == "true":
         # A command line must still start, so that `flask flows check` can show what to fix.

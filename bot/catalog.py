@@ -24,7 +24,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from flask import current_app
 from flask.cli import AppGroup
 
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, settings_of
 from bot.core.segments import SEGMENT_BUDGET, count_segments, is_gsm7
 from bot.engine.loader import KEYWORDS_FILE, SYSTEM_FILE, load_flows
 from bot.engine.texts import iter_texts
@@ -488,7 +488,7 @@ translate_cli = AppGroup("translate", help="Extract, merge, compile and check th
 
 
 def _locales_dir() -> Path:
-    return Path(current_app.config["LOCALES_DIR"])
+    return settings_of(current_app).locales_dir
 
 
 def _show(path: Path) -> str:
@@ -502,7 +502,7 @@ def _show(path: Path) -> str:
 def extract_command() -> None:
     """Write locales/messages.pot from flows/ and bot/ (the same source always gives the same bytes)."""
     pot = _locales_dir() / POT_NAME
-    changed = write_pot(_locales_dir(), PROJECT_ROOT, current_app.config["FLOWS_DIR"])
+    changed = write_pot(_locales_dir(), PROJECT_ROOT, settings_of(current_app).flows_dir)
     count = sum(1 for m in _read_catalog(pot) if m.id)
     click.echo(f"{'Wrote' if changed else 'Unchanged:'} {_show(pot)} ({count} messages).")
 
@@ -541,7 +541,7 @@ def rename_command(old: str, new: str) -> None:
         raise click.ClickException(str(exc)) from exc
     for locale, count in counts.items():
         click.echo(f"{locale}: {count} text(s) moved from {old} to {new}.")
-    write_pot(_locales_dir(), PROJECT_ROOT, current_app.config["FLOWS_DIR"])
+    write_pot(_locales_dir(), PROJECT_ROOT, settings_of(current_app).flows_dir)
     click.echo(f"Extracted {_show(_locales_dir() / POT_NAME)} again; run `flask translate check`.")
 
 
@@ -560,7 +560,7 @@ def check_command() -> None:
     """Fail on a stale messages.pot, missing, empty or fuzzy translations, broken placeholders, long texts."""
     hotline = current_app.extensions["holdline.hotline"]
     problems = check_catalogs(
-        _locales_dir(), current_app.config["FLOWS_DIR"], root=PROJECT_ROOT, values=hotline.context()
+        _locales_dir(), settings_of(current_app).flows_dir, root=PROJECT_ROOT, values=hotline.context()
     )
     for problem in problems:
         click.echo(f"problem: {problem}", err=True)

@@ -7,6 +7,7 @@ import os
 import sys
 import time
 import urllib.request
+from dataclasses import replace
 
 import click
 from flask import Flask, current_app
@@ -14,6 +15,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from bot import alerts
 from bot.catalog import translate_cli
+from bot.config import settings_of
 from bot.core.statuses import STATUSES
 from bot.engine.checks import check_flows
 from bot.engine.loader import FlowError, load_flows
@@ -36,7 +38,7 @@ flows_cli = AppGroup("flows", help="Check the conversation content in flows/.")
 def check_command() -> None:
     """Load every flow and fail on unknown targets, unreachable nodes, parsers or placeholders."""
     try:
-        flows = load_flows(current_app.config["FLOWS_DIR"])
+        flows = load_flows(settings_of(current_app).flows_dir)
     except FlowError as exc:
         click.echo(f"problem: {exc}", err=True)
         raise SystemExit(1) from exc
@@ -52,7 +54,7 @@ def check_command() -> None:
 @flows_cli.command("sources")
 def sources_command() -> None:
     """List every legal information text with its sources and review date, for a lawyer's audit."""
-    flows = load_flows(current_app.config["FLOWS_DIR"])
+    flows = load_flows(settings_of(current_app).flows_dir)
     for flow in flows.flows.values():
         if not flow.legal:
             continue
@@ -76,13 +78,13 @@ def sources_command() -> None:
 def chat_command(sender: str, whatsapp: bool, url: str | None, wait: int) -> None:
     """Text the bot from this terminal, through the signed webhook, as Twilio would."""
     logging.getLogger("holdline").setLevel(logging.WARNING)  # keep the conversation readable
-    config = current_app.config
+    settings = settings_of(current_app)
     simulator = Simulator(
-        auth_token=config["TWILIO_AUTH_TOKEN"],
+        auth_token=settings.twilio_auth_token,
         sender=("whatsapp:" if whatsapp else "") + sender,
         app=None if url else current_app._get_current_object(),  # type: ignore[attr-defined]
         base_url=url or "http://localhost",
-        signed_base_url=config["PUBLIC_BASE_URL"] or None,
+        signed_base_url=settings.public_base_url or None,
     )
     if url and wait and not _wait_for(url.rstrip("/") + "/healthz", wait):
         raise click.ClickException(f"no server answered at {url} within {wait} seconds")
@@ -128,7 +130,7 @@ def export_command(fmt: str, output: str | None, status: str | None, state: str 
     """Export reports (schema: docs/export.md); the file holds personal data, keep it safe."""
     db = get_db()
     with db.transaction() as session:
-        records = export_records(session, current_app.config["HOTLINE_TIMEZONE"], status=status, state=state)
+        records = export_records(session, settings_of(current_app).hotline_timezone, status=status, state=state)
         writer = write_csv if fmt == "csv" else write_jsonl
         if output:
             fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # personal data: owner only
@@ -221,13 +223,17 @@ outbox_cli = AppGroup("outbox", help="Send queued texts and alerts.")
 @click.option("--stub", is_flag=True, help="Debug only: send to a local Twilio stand-in that prints each text.")
 def outbox_work_command(once: bool, poll: float, stub: bool) -> None:
     """Drain the outbox: texts to families and on-call alerts, with retries and backoff."""
-    settings = dict(current_app.config)
+    settings = settings_of(current_app)
     if stub:
         if not current_app.debug:
             raise click.ClickException("--stub is for local development (FLASK_DEBUG=1) only")
         fake = TwilioStub(echo=True).start()
-        settings.update(TWILIO_API_BASE=fake.url, TWILIO_ACCOUNT_SID=settings["TWILIO_ACCOUNT_SID"] or "AC" + "0" * 32)
-        settings["TWILIO_FROM_NUMBER"] = settings["TWILIO_FROM_NUMBER"] or "+13125550000"
+        settings = replace(
+            settings,
+            twilio_api_base=fake.url,
+            twilio_account_sid=settings.twilio_account_sid or "AC" + "0" * 32,
+            twilio_from_number=settings.twilio_from_number or "+13125550000",
+        )
         click.echo(f"Texts go to a local Twilio stand-in at {fake.url} and are printed here.")
     db = get_db()
     worker = Worker(db, settings, TwilioSender(settings))

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,7 +105,117 @@ def apply_dev_defaults(config: dict[str, Any]) -> None:
         config["TWILIO_AUTH_TOKEN"] = DEV_TWILIO_AUTH_TOKEN
 
 
-def check_production_secrets(config: dict[str, Any]) -> None:
+@dataclass(frozen=True)
+class Settings:
+    """Every Holdline setting, typed and checked once at start-up; each field is its variable, lower-cased.
+
+    Build it with `Settings.from_config` (which validates); the app keeps it as `settings_of(app)`.
+    """
+
+    database_url: str
+    secret_key: str
+    twilio_auth_token: str
+    twilio_account_sid: str
+    public_base_url: str
+    hotline_timezone: str
+    conversation_idle_days: int
+    conversation_resume_after_minutes: int
+    flows_dir: Path
+    locales_dir: Path
+    org_name: str
+    legal_help_phone: str
+    family_support_phone: str
+    ice_locator_url: str
+    staff_idle_minutes: int
+    staff_login_max_failures: int
+    staff_login_window_minutes: int
+    twilio_from_number: str
+    twilio_whatsapp_from: str
+    twilio_messaging_service_sid: str
+    twilio_api_base: str
+    twilio_timeout_seconds: int
+    outbox_max_attempts: int
+    outbox_backoff_seconds: int
+    alert_recipients: tuple[str, ...]
+    alert_smtp_url: str
+    alert_email_from: str
+    local: bool = False  # debug or tests: development secrets and a loopback Twilio are allowed
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], *, local: bool) -> Settings:
+        """Read the settings from a Flask-style mapping of variable names, refusing unsafe or broken ones."""
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            if item.name == "local":
+                continue
+            name = item.name.upper()
+            raw = config.get(name, "")
+            if item.type == "int":
+                values[item.name] = _whole_number(name, raw)
+            elif item.type == "Path":
+                values[item.name] = Path(raw)
+            elif item.type == "tuple[str, ...]":
+                parts = raw.split(",") if isinstance(raw, str) else list(raw)
+                values[item.name] = tuple(part.strip() for part in parts if part.strip())
+            else:
+                values[item.name] = str(raw).strip()
+        values["database_url"] = normalize_database_url(values["database_url"])
+        values["public_base_url"] = values["public_base_url"].rstrip("/")
+        values["twilio_api_base"] = values["twilio_api_base"].rstrip("/")
+        settings = cls(**values, local=local)
+        if not local:
+            check_production_secrets(settings)
+        settings.validate()
+        return settings
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The hotline's time zone, in which texters' and staff's times are read and shown."""
+        return ZoneInfo(self.hotline_timezone)
+
+    def contacts(self) -> dict[str, str]:
+        """The configured contact details, by placeholder name (`legal_help_phone`)."""
+        return {name.lower(): getattr(self, name.lower()) for name in CONTACT_DEFAULTS}
+
+    def validate(self) -> None:
+        """Check settings that would otherwise fail later, at the worst moment."""
+        try:
+            ZoneInfo(self.hotline_timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"HOTLINE_TIMEZONE {self.hotline_timezone!r} is not a known time zone.") from exc
+        at_least_one = (
+            "conversation_idle_days", "conversation_resume_after_minutes", "staff_idle_minutes",
+            "staff_login_max_failures", "staff_login_window_minutes", "outbox_max_attempts", "twilio_timeout_seconds",
+        )  # fmt: skip
+        for name in at_least_one:
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name.upper()} must be at least 1.")
+        if self.outbox_backoff_seconds < 0:
+            raise ConfigError("OUTBOX_BACKOFF_SECONDS must not be negative.")
+        if self.twilio_api_base != TWILIO_API_BASE:
+            # Only a local stand-in for Twilio (tests, `make run`) may replace the real API.
+            loopback = (urlsplit(self.twilio_api_base).hostname or "") in LOOPBACK_HOSTS
+            if not (loopback and self.local):
+                raise ConfigError(
+                    f"TWILIO_API_BASE must be {TWILIO_API_BASE} (a loopback URL only in debug and tests)."
+                )
+        emails = any("@" in recipient for recipient in self.alert_recipients)
+        if emails and not (self.alert_smtp_url and self.alert_email_from):
+            raise ConfigError("ALERT_RECIPIENTS lists an email address: set ALERT_SMTP_URL and ALERT_EMAIL_FROM too.")
+        if self.alert_smtp_url and urlsplit(self.alert_smtp_url).scheme not in ("smtp", "smtps"):
+            raise ConfigError("ALERT_SMTP_URL must look like smtp://user:password@host:587 or smtps://…:465.")
+
+
+def _whole_number(name: str, raw: Any) -> int:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    try:
+        return int(str(raw).strip())
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}.") from exc
+
+
+def check_production_secrets(settings: Settings) -> None:
     """Refuse to run in production with a missing or default secret, saying which and how to fix it."""
     problems = []
     hints = {
@@ -106,7 +223,7 @@ def check_production_secrets(config: dict[str, Any]) -> None:
         "TWILIO_AUTH_TOKEN": "the Auth Token from your Twilio console (Account > API keys & tokens)",
     }
     for name, hint in hints.items():
-        value = str(config.get(name) or "").strip()
+        value = str(getattr(settings, name.lower()) or "").strip()
         if not value:
             problems.append(f"{name} is not set. Set the {name} environment variable to {hint}.")
         elif value.lower() in UNSAFE_SECRETS:
@@ -119,39 +236,6 @@ def check_production_secrets(config: dict[str, Any]) -> None:
         )
 
 
-def validate_settings(config: dict[str, Any]) -> None:
-    """Check settings that would otherwise fail later, at the worst moment."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(config["HOTLINE_TIMEZONE"])
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"HOTLINE_TIMEZONE {config['HOTLINE_TIMEZONE']!r} is not a known time zone.") from exc
-    if config["CONVERSATION_IDLE_DAYS"] < 1:
-        raise ConfigError("CONVERSATION_IDLE_DAYS must be at least 1.")
-    if config["CONVERSATION_RESUME_AFTER_MINUTES"] < 1:
-        raise ConfigError("CONVERSATION_RESUME_AFTER_MINUTES must be at least 1.")
-    config["DATABASE_URL"] = normalize_database_url(config["DATABASE_URL"])
-    _validate_staff_settings(config)
-
-
-def _validate_staff_settings(config: dict[str, Any]) -> None:
-    """Check the dashboard, outbox and alert settings."""
-    from urllib.parse import urlsplit
-
-    for name in ("STAFF_IDLE_MINUTES", "STAFF_LOGIN_MAX_FAILURES", "STAFF_LOGIN_WINDOW_MINUTES", "OUTBOX_MAX_ATTEMPTS"):
-        if config[name] < 1:
-            raise ConfigError(f"{name} must be at least 1.")
-    if config["TWILIO_TIMEOUT_SECONDS"] < 1 or config["OUTBOX_BACKOFF_SECONDS"] < 0:
-        raise ConfigError("TWILIO_TIMEOUT_SECONDS must be at least 1 and OUTBOX_BACKOFF_SECONDS not negative.")
-    base = config["TWILIO_API_BASE"] = str(config["TWILIO_API_BASE"]).rstrip("/")
-    if base != TWILIO_API_BASE:
-        # Only a local stand-in for Twilio (tests, `make run`) may replace the real API.
-        local = (urlsplit(base).hostname or "") in LOOPBACK_HOSTS
-        if not (local and (config.get("TESTING") or config.get("DEBUG"))):
-            raise ConfigError(f"TWILIO_API_BASE must be {TWILIO_API_BASE} (a loopback URL only in debug and tests).")
-    recipients = [r.strip() for r in str(config["ALERT_RECIPIENTS"]).split(",") if r.strip()]
-    if any("@" in r for r in recipients) and not (config["ALERT_SMTP_URL"] and config["ALERT_EMAIL_FROM"]):
-        raise ConfigError("ALERT_RECIPIENTS lists an email address: set ALERT_SMTP_URL and ALERT_EMAIL_FROM too.")
-    if config["ALERT_SMTP_URL"] and urlsplit(config["ALERT_SMTP_URL"]).scheme not in ("smtp", "smtps"):
-        raise ConfigError("ALERT_SMTP_URL must look like smtp://user:password@host:587 or smtps://…:465.")
+def settings_of(app: Flask) -> Settings:
+    """The app's settings, as checked when it was created."""
+    return app.extensions["holdline.settings"]

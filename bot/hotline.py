@@ -6,12 +6,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlmodel import Session
 
 from bot.answers import RULES
-from bot.config import CONTACT_DEFAULTS
+from bot.config import CONTACT_DEFAULTS, Settings
 from bot.core.inbound import Inbound
 from bot.core.logsafe import describe_exception
 from bot.core.segments import split_to_budget
@@ -40,7 +39,7 @@ class Hotline:
     db: Database
     flows: FlowSet
     catalogs: Catalogs
-    settings: dict[str, Any]
+    settings: Settings
     clock: Callable[[], datetime] = field(default=utcnow)  # tests move time forward through this
     speech: runner.Speech = field(init=False)
     detector: Detector | None = field(init=False)
@@ -48,7 +47,7 @@ class Hotline:
 
     def __post_init__(self) -> None:
         """Offer the languages that have a catalog, and learn their STOP and LANGUAGE words."""
-        registry = self.languages = load_languages(self.settings["LOCALES_DIR"])
+        registry = self.languages = load_languages(self.settings.locales_dir)
         available = [code for code in registry.codes if code in self.catalogs.available()]
         languages = registry.only(available) if len(available) > 1 else None
         everywhere = {
@@ -70,8 +69,8 @@ class Hotline:
     @property
     def policy(self) -> runner.Policy:
         return runner.Policy(
-            expire_after=timedelta(days=self.settings["CONVERSATION_IDLE_DAYS"]),
-            resume_after=timedelta(minutes=self.settings["CONVERSATION_RESUME_AFTER_MINUTES"]),
+            expire_after=timedelta(days=self.settings.conversation_idle_days),
+            resume_after=timedelta(minutes=self.settings.conversation_resume_after_minutes),
         )
 
     @staticmethod
@@ -90,8 +89,9 @@ class Hotline:
         Without a session (the database may be what failed) only the configured values are used.
         """
         saved = contact_settings.saved(session) if session is not None else {}
+        configured = self.settings.contacts()
         return {
-            setting.lower(): saved[setting].value if setting in saved else str(self.settings[setting])
+            setting.lower(): saved[setting].value if setting in saved else configured[setting.lower()]
             for setting in CONTACT_DEFAULTS
         }
 
@@ -127,7 +127,7 @@ class Hotline:
                     locale=contact.locale,
                     opted_out=contact.opted_out,
                     carrier_keyword=CARRIER_KEYWORDS.get((inbound.opt_out_type or "").upper()),
-                    timezone=self.settings["HOTLINE_TIMEZONE"],
+                    timezone=self.settings.hotline_timezone,
                     media=tuple({"url": url, "content_type": kind} for url, kind in inbound.media),
                     sender=inbound.address.removeprefix("whatsapp:"),
                     prefill={"from_state": inbound.from_state} if inbound.from_state else {},

@@ -17,11 +17,12 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Any, Protocol
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from sqlmodel import Session
 
+from bot.config import Settings
 from bot.core.logsafe import describe_exception
 from bot.storage import conversations, outbox_rows
 from bot.storage.database import Database
@@ -57,7 +58,7 @@ class Worker:
     def __init__(
         self,
         db: Database,
-        settings: dict[str, Any],
+        settings: Settings,
         sender: Sender,
         mailer: Mailer | None = None,
         clock: Callable[[], datetime] = utcnow,
@@ -124,10 +125,10 @@ class Worker:
                     conversations.set_opted_out(found[1], True, now)
                     session.add(found[1])
             return self._finish(session, item, "opted_out" if item.kind == FAMILY_TEXT else "failed", result.error)
-        if result.retry and item.attempts < self.settings["OUTBOX_MAX_ATTEMPTS"]:
+        if result.retry and item.attempts < self.settings.outbox_max_attempts:
             item.status = "pending"
             item.last_error = result.error[:200]
-            item.next_attempt_at = now + backoff(item.attempts, self.settings["OUTBOX_BACKOFF_SECONDS"])
+            item.next_attempt_at = now + backoff(item.attempts, self.settings.outbox_backoff_seconds)
             session.add(item)
             log.warning("outbox %s: attempt %d failed (%s); retrying", item.id, item.attempts, result.error)
             return "pending"
@@ -164,17 +165,17 @@ class Worker:
                 time.sleep(poll_seconds)
 
 
-def alert_subject(settings: dict[str, Any]) -> str:
-    return f"{settings.get('ORG_NAME', 'Holdline')}: critical report"
+def alert_subject(settings: Settings) -> str:
+    return f"{settings.org_name}: critical report"
 
 
 class SmtpMailer:
     """Send an alert email through ALERT_SMTP_URL (smtp:// with STARTTLS when offered, or smtps://)."""
 
-    def __init__(self, settings: dict[str, Any]) -> None:
-        self.url = settings.get("ALERT_SMTP_URL", "")
-        self.sender = settings.get("ALERT_EMAIL_FROM", "")
-        self.timeout = settings.get("TWILIO_TIMEOUT_SECONDS", 10)
+    def __init__(self, settings: Settings) -> None:
+        self.url = settings.alert_smtp_url
+        self.sender = settings.alert_email_from
+        self.timeout = settings.twilio_timeout_seconds
 
     def __call__(self, to: str, subject: str, body: str) -> SendResult:
         if not self.url:

@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from bot import alerts
+from bot.config import settings_of
 from bot.outbox import Worker
 from bot.storage import casework, conversations, reports
 from bot.storage.database import get_db
@@ -66,7 +67,7 @@ def file(app: Flask, when: datetime = NOW, **answers: object) -> str:
 
 
 def drain(app: Flask, now: datetime) -> None:
-    settings = dict(app.config)
+    settings = settings_of(app)
     alerts.sweep(get_db(app), settings, now)
     Worker(get_db(app), settings, TwilioSender(settings), clock=lambda: now).drain()
 
@@ -117,6 +118,6 @@ def test_closed_reports_do_not_alert(app: Flask, stubs: tuple[TwilioStub, SmtpSt
 def test_no_recipients_means_no_alerts(database_url: str) -> None:
     app = make_app(database_url)
     file(app, citizenship="us_citizen", ice_took_custody="yes", ice_mentioned="yes")
-    assert alerts.sweep(get_db(app), dict(app.config), NOW) == (0, 0)
+    assert alerts.sweep(get_db(app), settings_of(app), NOW) == (0, 0)
     assert count(get_db(app), Outbox) == 0
     get_db(app).dispose()

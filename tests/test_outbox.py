@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from bot.config import settings_of
 from bot.outbox import Worker, backoff
 from bot.storage import conversations, outbox_rows, reports
 from bot.storage.database import get_db
@@ -58,7 +59,7 @@ def clock() -> Clock:
 
 
 def worker(app: Flask, clock: Clock) -> Worker:
-    settings = dict(app.config)
+    settings = settings_of(app)
     return Worker(get_db(app), settings, TwilioSender(settings), clock=clock)
 
 

@@ -15,6 +15,7 @@ import yaml
 from flask import Flask
 from sqlalchemy import select
 
+from bot.config import settings_of
 from bot.export import export_record
 from bot.sms.simulator import Simulator
 from bot.storage import reports
@@ -62,7 +63,7 @@ def latest_report_record(app: Flask, contact_id: int) -> dict[str, Any]:
             .first()
         )
         assert report is not None, "no report stored"
-        return export_record(report, reports.related_refs(session, report.id), app.config["HOTLINE_TIMEZONE"])
+        return export_record(report, reports.related_refs(session, report.id), settings_of(app).hotline_timezone)
 
 
 def staff_sets_status(app: Flask, ref: str, status: str) -> None:

@@ -7,6 +7,7 @@ import logging
 from flask import Blueprint, abort, current_app, request
 from flask.typing import ResponseReturnValue
 
+from bot.config import settings_of
 from bot.sms.inbound import inbound_from_form
 from bot.sms.signature import is_from_twilio
 from bot.sms.twiml import twiml_response
@@ -16,8 +17,8 @@ bp = Blueprint("sms", __name__)
 
 
 def _verified() -> None:
-    config = current_app.config
-    if not is_from_twilio(request, config["TWILIO_AUTH_TOKEN"], config["PUBLIC_BASE_URL"]):
+    settings = settings_of(current_app)
+    if not is_from_twilio(request, settings.twilio_auth_token, settings.public_base_url):
         log.warning("rejected a webhook request without a valid Twilio signature")
         abort(403)
 

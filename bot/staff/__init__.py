@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from bot.config import settings_of
 from bot.staff import security
 from bot.staff.i18n import _
 
@@ -21,14 +22,14 @@ def init_app(app: Flask) -> None:
     from bot.staff.auth import login_manager
     from bot.staff.views import bp as views_bp
 
-    secure = not (app.debug or app.config.get("TESTING"))
+    secure = not settings_of(app).local
     app.config.update(
         SESSION_COOKIE_SECURE=secure,  # https only, outside debug and tests
         REMEMBER_COOKIE_SECURE=secure,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="holdline_session",
-        PERMANENT_SESSION_LIFETIME=timedelta(minutes=app.config["STAFF_IDLE_MINUTES"]),
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings_of(app).staff_idle_minutes),
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session (which idles out)
     )
     csrf.init_app(app)
@@ -38,7 +39,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views_bp)
     security.init_app(app)
     app.jinja_env.globals["_"] = _  # dashboard words (English for now; extracted into dashboard.pot)
-    zone = ZoneInfo(app.config["HOTLINE_TIMEZONE"])
+    zone = ZoneInfo(settings_of(app).hotline_timezone)
     app.jinja_env.filters["local"] = lambda when: _local(when, zone)
     app.jinja_env.filters["ago"] = _ago
 

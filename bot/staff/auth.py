@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
+from bot.config import settings_of
 from bot.staff import accounts
 from bot.staff.forms import LoginForm
 from bot.staff.i18n import _
@@ -79,13 +80,12 @@ def check_session() -> ResponseReturnValue | None:
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     now = time.time()
-    idle = timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"]).total_seconds()
+    minutes = settings_of(current_app).staff_idle_minutes
+    idle = timedelta(minutes=minutes).total_seconds()
     seen = session.get(SEEN)
     if not isinstance(seen, int | float) or now - seen > idle:
         end_session()
-        flash(
-            _("You were logged out after %(minutes)s idle minutes.", minutes=current_app.config["STAFF_IDLE_MINUTES"])
-        )
+        flash(_("You were logged out after %(minutes)s idle minutes.", minutes=minutes))
         return redirect(url_for("staff_auth.login", next=_safe_next(request.full_path)))
     session[SEEN] = int(now)
     return None
@@ -128,7 +128,7 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        config = current_app.config
+        settings = settings_of(current_app)
         with get_db().transaction() as db_session:
             result = accounts.authenticate(
                 db_session,
@@ -136,8 +136,8 @@ def login() -> ResponseReturnValue:
                 form.password.data or "",
                 client_address(),
                 utcnow(),
-                max_failures=config["STAFF_LOGIN_MAX_FAILURES"],
-                window=timedelta(minutes=config["STAFF_LOGIN_WINDOW_MINUTES"]),
+                max_failures=settings.staff_login_max_failures,
+                window=timedelta(minutes=settings.staff_login_window_minutes),
             )
             staff = Staff.of(result.user) if result.user else None
         if staff is not None:
@@ -152,7 +152,7 @@ def login() -> ResponseReturnValue:
             flash(
                 _(
                     "Too many failed attempts. Wait %(minutes)s minutes and try again.",
-                    minutes=config["STAFF_LOGIN_WINDOW_MINUTES"],
+                    minutes=settings.staff_login_window_minutes,
                 ),
                 "error",
             )

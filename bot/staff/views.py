@@ -12,6 +12,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from wtforms import SelectChoice
 
+from bot.config import settings_of
 from bot.core.refs import is_ref
 from bot.core.statuses import Status
 from bot.export import export_records, exported_at, write_csv, write_jsonl
@@ -51,7 +52,7 @@ def _hotline() -> Any:
 def queue() -> ResponseReturnValue:
     """Show the reports, most urgent and then oldest first, with filters, search and pages."""
     query = QueueQuery.from_args(request.args)
-    filters = query.to_filter(_staff_id(), current_app.config["HOTLINE_TIMEZONE"])
+    filters = query.to_filter(_staff_id(), settings_of(current_app).hotline_timezone)
     with get_db().transaction() as session:
         rows, total = casework.queue_page(session, filters, page=query.page, per_page=PER_PAGE)
     pages = max(1, -(-total // PER_PAGE))
@@ -122,7 +123,7 @@ def report(ref: str) -> ResponseReturnValue:
         status_form=StatusForm(status=Status(found.status).next_step()),
         note_form=NoteForm(),
         text_form=text_form,
-        timezone=current_app.config["HOTLINE_TIMEZONE"],
+        timezone=settings_of(current_app).hotline_timezone,
         safe_url=_safe_url,
     )
 
@@ -210,11 +211,11 @@ def export() -> ResponseReturnValue:
         abort(400)
     mimetype, writer = EXPORT_FORMATS[fmt]
     query = QueueQuery.from_args(request.args)
-    filters = query.to_filter(_staff_id(), current_app.config["HOTLINE_TIMEZONE"])
+    filters = query.to_filter(_staff_id(), settings_of(current_app).hotline_timezone)
     out = io.StringIO()
     # Read everything, then answer: a SQLite transaction must not stay open while a slow client reads.
     with get_db().transaction() as session:
-        count = writer(export_records(session, current_app.config["HOTLINE_TIMEZONE"], filters=filters), out)
+        count = writer(export_records(session, settings_of(current_app).hotline_timezone, filters=filters), out)
     log.info("staff %s exported %d reports as %s", _staff_id(), count, fmt)
     response = Response(out.getvalue(), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="holdline-reports-{exported_at()}.{fmt}"'

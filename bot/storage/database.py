@@ -71,9 +71,9 @@ class Database:
         self.engine.dispose()
 
 
-def init_app(app: Flask) -> None:
-    """Attach the database to the app and register the `flask db` commands."""
-    app.extensions["holdline.db"] = Database(app.config["DATABASE_URL"])
+def init_app(app: Flask, url: str) -> None:
+    """Attach the database at `url` to the app and register the `flask db` commands."""
+    app.extensions["holdline.db"] = Database(url)
     from bot.storage.migrate import db_cli
 
     app.cli.add_command(db_cli)

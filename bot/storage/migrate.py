@@ -8,7 +8,7 @@ from alembic.config import Config
 from flask import current_app
 from flask.cli import AppGroup
 
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, settings_of
 
 
 def alembic_config(database_url: str) -> Config:
@@ -31,18 +31,18 @@ db_cli = AppGroup("db", help="Create and migrate the database schema (Alembic)."
 @click.argument("revision", default="head")
 def upgrade_command(revision: str) -> None:
     """Create the schema or migrate it to REVISION (default: the newest)."""
-    upgrade(current_app.config["DATABASE_URL"], revision)
+    upgrade(settings_of(current_app).database_url, revision)
     click.echo("Database schema is up to date.")
 
 
 @db_cli.command("current")
 def current_command() -> None:
     """Show the schema revision the database is at."""
-    command.current(alembic_config(current_app.config["DATABASE_URL"]))
+    command.current(alembic_config(settings_of(current_app).database_url))
 
 
 @db_cli.command("revision")
 @click.option("-m", "--message", required=True, help="What the migration changes.")
 def revision_command(message: str) -> None:
     """Write a new migration by comparing the models with the database."""
-    command.revision(alembic_config(current_app.config["DATABASE_URL"]), message=message, autogenerate=True)
+    command.revision(alembic_config(settings_of(current_app).database_url), message=message, autogenerate=True)

@@ -11,7 +11,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
-from bot.config import TWILIO_API_BASE
+from bot.config import TWILIO_API_BASE, Settings
 
 OPTED_OUT = 21610  # "Attempt to send to unsubscribed recipient": the number texted STOP
 
@@ -55,23 +55,23 @@ class SendResult:
 class TwilioSender:
     """Send one text through Twilio's Messages API and classify the outcome."""
 
-    def __init__(self, settings: dict[str, Any]) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        http = BaseUrlHttpClient(settings["TWILIO_API_BASE"], timeout=settings["TWILIO_TIMEOUT_SECONDS"])
-        self.client = Client(settings["TWILIO_ACCOUNT_SID"], settings["TWILIO_AUTH_TOKEN"], http_client=http)
+        http = BaseUrlHttpClient(settings.twilio_api_base, timeout=settings.twilio_timeout_seconds)
+        self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=http)
 
     def sender_for(self, to: str) -> dict[str, str]:
         """Return the `from_` or `messaging_service_sid` argument for an address (WhatsApp or SMS)."""
-        if to.startswith("whatsapp:") and self.settings["TWILIO_WHATSAPP_FROM"]:
-            sender = self.settings["TWILIO_WHATSAPP_FROM"]
+        if to.startswith("whatsapp:") and self.settings.twilio_whatsapp_from:
+            sender = self.settings.twilio_whatsapp_from
             return {"from_": sender if sender.startswith("whatsapp:") else "whatsapp:" + sender}
-        if self.settings["TWILIO_MESSAGING_SERVICE_SID"]:
-            return {"messaging_service_sid": self.settings["TWILIO_MESSAGING_SERVICE_SID"]}
-        return {"from_": self.settings["TWILIO_FROM_NUMBER"]}
+        if self.settings.twilio_messaging_service_sid:
+            return {"messaging_service_sid": self.settings.twilio_messaging_service_sid}
+        return {"from_": self.settings.twilio_from_number}
 
     def send(self, to: str, body: str) -> SendResult:
         """Send a text; never raises for Twilio's or the network's errors, only reports them."""
-        if not self.settings["TWILIO_ACCOUNT_SID"]:
+        if not self.settings.twilio_account_sid:
             return SendResult(error="TWILIO_ACCOUNT_SID is not set", retry=True)
         try:
             message = self.client.messages.create(to=to, body=body, **self.sender_for(to))

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from bot.config import settings_of
 from bot.outbox import Worker
 from bot.storage.database import get_db
 from bot.twilio.rest import TwilioSender
@@ -84,7 +85,7 @@ def test_triage_a_report_from_login_to_logout(served: tuple[Flask, str], page: A
     page.get_by_label(spanish).check()  # the template, shown in the family's language
     page.get_by_role("button", name="Send text").click()
     page.get_by_text("Text queued").wait_for()
-    settings = dict(app.config)
+    settings = settings_of(app)
     assert Worker(get_db(app), settings, TwilioSender(settings)).drain() == 1
     assert [(t.to, t.body) for t in twilio.texts] == [("+13125550102", spanish)]
 

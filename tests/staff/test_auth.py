@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from bot.config import settings_of
 from bot.staff.auth import SEEN
 from bot.storage.database import get_db
 from bot.storage.models import LoginFailure, ReportEvent, StaffUser, utcnow
@@ -132,7 +133,9 @@ def test_a_post_without_csrf_token_is_rejected(staff_app: Flask, worker: FlaskCl
 def test_the_signed_twilio_webhook_needs_no_csrf_token(staff_app: Flask) -> None:
     from bot.sms.simulator import Simulator
 
-    texter = Simulator(auth_token=TEST_AUTH_TOKEN, app=staff_app, signed_base_url=staff_app.config["PUBLIC_BASE_URL"])
+    texter = Simulator(
+        auth_token=TEST_AUTH_TOKEN, app=staff_app, signed_base_url=settings_of(staff_app).public_base_url
+    )
     reply = texter.send("hello")
     assert reply.status == 200 and reply.texts
 

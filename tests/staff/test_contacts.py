@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
+from bot.config import settings_of
 from bot.sms.simulator import Simulator
 from bot.staff.contacts import over_budget
 from tests.conftest import TEST_AUTH_TOKEN
@@ -27,7 +28,7 @@ def test_defaults_are_shown_as_to_be_verified(admin: FlaskClient) -> None:
 
 def test_a_changed_number_reaches_the_next_text(staff_app: Flask, admin: FlaskClient) -> None:
     texter = Simulator(auth_token=TEST_AUTH_TOKEN, app=staff_app, sender="+13125550160")
-    texter.signed_base_url = staff_app.config["PUBLIC_BASE_URL"]
+    texter.signed_base_url = settings_of(staff_app).public_base_url
     assert "(312) 660-1370" in texter.send("help").texts[0]
     page = save(admin, "LEGAL_HELP_PHONE", "(312) 555-0199")
     assert "Saved." in page and "(312) 555-0199" in page and page.count("badge warn") == 3

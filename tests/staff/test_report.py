@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from bot.config import settings_of
 from bot.outbox import Worker
 from bot.sms.simulator import Simulator
 from bot.storage import casework, conversations, reports
@@ -28,7 +29,7 @@ FORMULA = '=HYPERLINK("http://x")'
 
 def send_outbox(app: Flask) -> int:
     """Run the outbox worker once, as `flask outbox work --once` does."""
-    settings = dict(app.config)
+    settings = settings_of(app)
     return Worker(get_db(app), settings, TwilioSender(settings)).drain()
 
 
@@ -43,7 +44,7 @@ def test_the_report_page_shows_every_field_reasons_transcript_links_and_media(
         auth_token=TEST_AUTH_TOKEN,
         app=staff_app,
         sender="+13125550123",
-        signed_base_url=staff_app.config["PUBLIC_BASE_URL"],
+        signed_base_url=settings_of(staff_app).public_base_url,
     )
     texter.send("hola, necesito ayuda")
     ref = file_report(
