@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot import store
+from bot.answers import ANSWERING
 from bot.config import CONTACT_DEFAULTS
 from bot.core.inbound import Inbound
 from bot.core.logsafe import describe_exception
@@ -19,6 +20,7 @@ from bot.core.text import split_words
 from bot.db import Database
 from bot.engine import runner
 from bot.engine.flow import FlowSet
+from bot.engine.io import Inputs, Policy, Speech
 from bot.engine.state import State
 from bot.i18n import Catalogs
 from bot.languages import Detector, Languages, load_languages
@@ -39,7 +41,7 @@ class Hotline:
     catalogs: Catalogs
     settings: dict[str, Any]
     clock: Callable[[], datetime] = field(default=utcnow)  # tests move time forward through this
-    speech: runner.Speech = field(init=False)
+    speech: Speech = field(init=False)
     detector: Detector | None = field(init=False)
     languages: Languages = field(init=False)  # every language in the registry, with its review status
 
@@ -54,7 +56,7 @@ class Hotline:
         }
         firsts = (self.words_of(code, "stop")[:1] for code in available)
         leads = frozenset(first[0] for first in firsts if first and " " not in first[0])
-        self.speech = runner.Speech(
+        self.speech = Speech(
             translators=self.catalogs.translator, languages=languages, everywhere=everywhere, opt_out_leads=leads
         )
         self.detector = Detector(languages) if languages else None
@@ -65,8 +67,8 @@ class Hotline:
         return split_words(self.catalogs.translator(locale)(f"keyword.{keyword}", source))
 
     @property
-    def policy(self) -> runner.Policy:
-        return runner.Policy(
+    def policy(self) -> Policy:
+        return Policy(
             expire_after=timedelta(days=self.settings["CONVERSATION_IDLE_DAYS"]),
             resume_after=timedelta(minutes=self.settings["CONVERSATION_RESUME_AFTER_MINUTES"]),
         )
@@ -112,7 +114,7 @@ class Hotline:
             outcome = runner.handle(
                 self.flows,
                 state,
-                runner.Inputs(
+                Inputs(
                     text=inbound.body,
                     now=now,
                     last_seen=last_seen,
@@ -128,6 +130,7 @@ class Hotline:
                     detected=self.detector.detect(inbound.body) if detect and self.detector else None,
                     reports=store.report_infos(session, contact),
                 ),
+                answering=ANSWERING,
                 context=self.context(session),
                 policy=self.policy,
                 speech=self.speech,

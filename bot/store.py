@@ -19,7 +19,7 @@ from bot.core.refs import REF_LENGTH, new_ref, searched_ref
 from bot.core.segments import count_segments
 from bot.core.statuses import Status
 from bot.core.text import normalize
-from bot.engine.runner import ReportInfo
+from bot.engine.io import ReportInfo
 from bot.models import (
     Assignment,
     Contact,
