@@ -16,7 +16,6 @@ from bot.config import CONTACT_DEFAULTS
 from bot.core.inbound import Inbound
 from bot.core.logsafe import describe_exception
 from bot.core.segments import split_to_budget
-from bot.core.text import split_words
 from bot.db import Database
 from bot.engine import runner
 from bot.engine.flow import FlowSet
@@ -25,10 +24,10 @@ from bot.engine.state import State
 from bot.i18n import Catalogs
 from bot.languages import Detector, Languages, load_languages
 from bot.models import utcnow
+from bot.speech import build_speech
 
 log = logging.getLogger("holdline.hotline")
 
-EVERYWHERE_KEYWORDS = ("stop", "language")  # understood in every language, whatever the texter's
 CARRIER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
 
 
@@ -47,24 +46,9 @@ class Hotline:
 
     def __post_init__(self) -> None:
         """Offer the languages that have a catalog, and learn their STOP and LANGUAGE words."""
-        registry = self.languages = load_languages(self.settings["LOCALES_DIR"])
-        available = [code for code in registry.codes if code in self.catalogs.available()]
-        languages = registry.only(available) if len(available) > 1 else None
-        everywhere = {
-            name: sorted({word for code in available for word in self.words_of(code, name)})
-            for name in EVERYWHERE_KEYWORDS
-        }
-        firsts = (self.words_of(code, "stop")[:1] for code in available)
-        leads = frozenset(first[0] for first in firsts if first and " " not in first[0])
-        self.speech = Speech(
-            translators=self.catalogs.translator, languages=languages, everywhere=everywhere, opt_out_leads=leads
-        )
-        self.detector = Detector(languages) if languages else None
-
-    def words_of(self, locale: str, keyword: str) -> list[str]:
-        """The words of a keyword in one locale."""
-        source = self.flows.keywords[keyword].words
-        return split_words(self.catalogs.translator(locale)(f"keyword.{keyword}", source))
+        self.languages = load_languages(self.settings["LOCALES_DIR"])
+        self.speech, offered = build_speech(self.flows, self.catalogs, self.languages)
+        self.detector = Detector(offered) if offered else None
 
     @property
     def policy(self) -> Policy:
