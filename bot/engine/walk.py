@@ -118,13 +118,13 @@ class FlowWalker:
         known_as = node.ask.known or ""
         remembered = st.answers.get(known_as) or turn.inputs.profile.get(known_as)
         if remembered:
-            parsed = parse(remembered, self.parse_context(st.flow, node))
+            parsed = parse(remembered, self.parse_context(flow, node))
             if parsed.ok:
                 self.accept(node, parsed, remember=False, record=False)
                 return
         known = turn.inputs.prefill.get(node.ask.prefill or "")
         if known and node.ask.confirm and node.ask.save not in st.answers:
-            parsed = parse(known, self.parse_context(st.flow, node))
+            parsed = parse(known, self.parse_context(flow, node))
             if parsed.ok:
                 shown = self.display(node, parsed)
                 st.pending = Pending.confirm(parsed.value, shown)
@@ -152,7 +152,7 @@ class FlowWalker:
 
     # --- reading answers -------------------------------------------------------------------------
 
-    def parse_context(self, flow_name: str | None, node: Node) -> ParseContext:
+    def parse_context(self, flow_name: str, node: Node) -> ParseContext:
         """What the node's parser may know: its choices and the answer words, in the texter's language."""
         turn, ask = self.turn, node.ask
         assert ask is not None
@@ -197,7 +197,7 @@ class FlowWalker:
         assert node.ask is not None
         # "I don't know" to an optional question is a SKIP, unless the question offers it as a choice
         dont_know = node.ask.optional and normalize(text) in turn.answer_words("dont_know")
-        parsed = turn.answering.parsers[node.ask.parser](text, self.parse_context(st.flow, node))
+        parsed = turn.answering.parsers[node.ask.parser](text, self.parse_context(st.flow or "", node))
         if dont_know and (not parsed.ok or node.ask.parser == "text"):
             self.skip()
             return
