@@ -9,25 +9,25 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.answers import RULES
+from bot.answers import ANSWERING, RULES
 from bot.config import CONTACT_DEFAULTS, Settings
 from bot.core.inbound import Inbound
 from bot.core.logsafe import describe_exception
 from bot.core.segments import split_to_budget
-from bot.core.text import split_words
 from bot.engine import runner
 from bot.engine.checks import FlowRules
 from bot.engine.flow import FlowSet
+from bot.engine.io import Inputs, Policy, Speech
 from bot.engine.state import State
 from bot.i18n import Catalogs
 from bot.languages import Detector, Languages, load_languages
+from bot.speech import build_speech
 from bot.storage import contact_settings, conversations, reports
 from bot.storage.database import Database
 from bot.storage.models import utcnow
 
 log = logging.getLogger("holdline.hotline")
 
-EVERYWHERE_KEYWORDS = ("stop", "language")  # understood in every language, whatever the texter's
 CARRIER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
 FLOW_EVENTS = frozenset({"submit_report"})  # the `event:` values a flow node may name; handled in receive()
 
@@ -41,34 +41,19 @@ class Hotline:
     catalogs: Catalogs
     settings: Settings
     clock: Callable[[], datetime] = field(default=utcnow)  # tests move time forward through this
-    speech: runner.Speech = field(init=False)
+    speech: Speech = field(init=False)
     detector: Detector | None = field(init=False)
     languages: Languages = field(init=False)  # every language in the registry, with its review status
 
     def __post_init__(self) -> None:
         """Offer the languages that have a catalog, and learn their STOP and LANGUAGE words."""
-        registry = self.languages = load_languages(self.settings.locales_dir)
-        available = [code for code in registry.codes if code in self.catalogs.available()]
-        languages = registry.only(available) if len(available) > 1 else None
-        everywhere = {
-            name: sorted({word for code in available for word in self.words_of(code, name)})
-            for name in EVERYWHERE_KEYWORDS
-        }
-        firsts = (self.words_of(code, "stop")[:1] for code in available)
-        leads = frozenset(first[0] for first in firsts if first and " " not in first[0])
-        self.speech = runner.Speech(
-            translators=self.catalogs.translator, languages=languages, everywhere=everywhere, opt_out_leads=leads
-        )
-        self.detector = Detector(languages) if languages else None
-
-    def words_of(self, locale: str, keyword: str) -> list[str]:
-        """The words of a keyword in one locale."""
-        source = self.flows.keywords[keyword].words
-        return split_words(self.catalogs.translator(locale)(f"keyword.{keyword}", source))
+        self.languages = load_languages(self.settings.locales_dir)
+        self.speech, offered = build_speech(self.flows, self.catalogs, self.languages)
+        self.detector = Detector(offered) if offered else None
 
     @property
-    def policy(self) -> runner.Policy:
-        return runner.Policy(
+    def policy(self) -> Policy:
+        return Policy(
             expire_after=timedelta(days=self.settings.conversation_idle_days),
             resume_after=timedelta(minutes=self.settings.conversation_resume_after_minutes),
         )
@@ -120,7 +105,7 @@ class Hotline:
             outcome = runner.handle(
                 self.flows,
                 state,
-                runner.Inputs(
+                Inputs(
                     text=inbound.body,
                     now=now,
                     last_seen=last_seen,
@@ -136,6 +121,7 @@ class Hotline:
                     detected=self.detector.detect(inbound.body) if detect and self.detector else None,
                     reports=reports.report_infos(session, contact),
                 ),
+                answering=ANSWERING,
                 context=self.context(session),
                 policy=self.policy,
                 speech=self.speech,

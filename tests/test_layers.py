@@ -45,7 +45,6 @@ def test_a_pure_package_loads_neither_the_web_nor_the_database(package: object) 
     assert not leaked, f"{package.__name__} pulls in {leaked[:10]}"  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(strict=True, reason="the runner still imports bot.answers and bot.languages")
 def test_the_engine_needs_no_other_bot_package() -> None:
     """The engine stands on bot.core alone: no answers, languages, storage or app is loaded with it."""
     loaded = _loaded_after_import(_modules(bot.engine))

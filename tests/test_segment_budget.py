@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.answers import ANSWERING
 from bot.config import CONTACT_DEFAULTS
 from bot.core.segments import count_segments
+from bot.engine.io import Inputs
 from bot.engine.loader import load_flows
-from bot.engine.runner import Inputs, handle
+from bot.engine.runner import handle
 from bot.engine.state import State
 from bot.engine.texts import iter_texts, placeholders
 from tests.engine.conftest import REPO_FLOWS
@@ -42,7 +44,7 @@ def test_a_whole_report_with_the_longest_answers_stays_within_budget() -> None:
     sent = []
     for text in texts:
         now += timedelta(seconds=20)
-        outcome = handle(FLOWS, state, Inputs(text=text, now=now, last_seen=now), context=CONTEXT)
+        outcome = handle(FLOWS, state, Inputs(text=text, now=now, last_seen=now), answering=ANSWERING, context=CONTEXT)
         state = outcome.state
         sent.extend(outcome.replies)
     assert any(reply.startswith("Check your report:") for reply in sent), "the summary was reached"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from bot.answers.a_number import parse_a_number
-from bot.answers.base import ParseContext, Parsed
+from bot.answers.base import ParseContext, Parsed, Parser
 from bot.answers.callback import parse_callback
 from bot.answers.choice import parse_choice, parse_yes_no
 from bot.answers.dates import parse_date
+from bot.answers.display import DISPLAYS
 from bot.answers.freetext import parse_text
 from bot.answers.media import parse_media
 from bot.answers.moments import parse_datetime
@@ -16,9 +15,7 @@ from bot.answers.phone import parse_phone
 from bot.answers.release import parse_release_time
 from bot.answers.review import parse_review
 from bot.answers.us_state import parse_us_state
-from bot.engine.checks import ParserRules
-
-Parser = Callable[[str, ParseContext], Parsed]
+from bot.engine.parsing import Answering, ParserRules
 
 PARSERS: dict[str, Parser] = {
     "choice": parse_choice,
@@ -51,4 +48,7 @@ RULES: dict[str, ParserRules] = {
     "review": ParserRules(),
 }
 
-__all__ = ["PARSERS", "RULES", "ParseContext", "Parsed", "Parser"]
+# What the engine is handed: every parser above and how their answers read back.
+ANSWERING = Answering(parsers=PARSERS, displays=DISPLAYS)
+
+__all__ = ["ANSWERING", "DISPLAYS", "PARSERS", "RULES", "ParseContext", "Parsed", "Parser"]

@@ -1,36 +1,10 @@
-"""What every parser takes and returns."""
+"""What every parser takes and returns: the engine's parser contract, and a failed verdict."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from bot.engine.parsing import Display, ParseContext, Parsed, Parser
 
-
-@dataclass(frozen=True)
-class Parsed:
-    """A parser's verdict: the value when the answer made sense, else which hint to send."""
-
-    ok: bool
-    value: Any = None
-    hint: str | None = None  # a system message key, when a more specific hint than the node's fits
-    notice: str | None = None  # a system message key to send along with an accepted answer
-    confirm: str | None = None  # a system message key that reads the answer back before it is kept
-    display: str | None = None  # how the answer reads back to the texter, when not plain str(value)
-
-
-@dataclass(frozen=True)
-class ParseContext:
-    """What a parser may know besides the text: choices and answer words in the texter's language."""
-
-    choices: dict[str, list[str]] = field(default_factory=dict)  # value -> normalised words
-    words: dict[str, list[str]] = field(default_factory=dict)  # "yes", "no", "dont_know" -> words
-    locale: str = "en"
-    now: datetime | None = None
-    timezone: str = "America/Chicago"
-    options: dict[str, Any] = field(default_factory=dict)
-    media: tuple[dict[str, str], ...] = ()  # photos sent with this text: {"url", "content_type"}
-    sender: str = ""  # the texter's own number in E.164, for "same number" answers
+__all__ = ["Display", "ParseContext", "Parsed", "Parser", "fail"]
 
 
 def fail(hint: str | None = None) -> Parsed:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +11,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time
 
 from bot.answers.us_state import STATES
+from bot.engine.parsing import Display
 
 SHORT_TEXT = 20
 
@@ -77,7 +77,7 @@ def show_state(value: Any, locale: str, timezone: str) -> str:
     return " ".join(word if word in ("of", "and") else word.capitalize() for word in names[0].split())
 
 
-DISPLAYS: dict[str, Callable[[Any, str, str], str]] = {
+DISPLAYS: dict[str, Display] = {
     "date": show_date,
     "datetime": show_datetime,
     "release_time": show_datetime,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.engine.flow import END, WAIT_PREFIX, Flow, FlowSet, split_target
+from bot.engine.parsing import ParserRules
 from bot.engine.texts import node_texts, placeholders
 
 REQUIRED_KEYWORDS = ("stop", "start", "help", "menu", "exit", "back", "skip", "status", "delete")
@@ -22,14 +23,6 @@ MESSAGE_PLACEHOLDERS = {"flow_title", "prefill", "answer", "review", "ref", "ref
 REQUIRED_ANSWER_WORDS = ("yes", "no", "dont_know", "same", "continue", "start_over")
 ENGINE_OPTIONS = frozenset({"repeat"})  # options the engine itself reads, for any parser
 FIXED_CASES = {"yes", "no", "unknown", "skip"}  # values any question may route on
-
-
-@dataclass(frozen=True)
-class ParserRules:
-    """What a parser accepts in a flow: its `options:` and the system messages it may send."""
-
-    options: frozenset[str] = frozenset()
-    messages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

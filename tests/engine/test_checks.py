@@ -228,3 +228,10 @@ def test_renaming_onto_a_key_in_use_is_refused(tmp_path: Path) -> None:
     locales = Path(shutil.copytree(ROOT / "locales", tmp_path / "locales"))
     with pytest.raises(ValueError, match="already exists"):
         rename_contexts(locales, "report.ask_name.say", "report.ask_dob.say")
+
+
+def test_every_parser_has_its_rules() -> None:
+    """`flows check` knows each parser's options exactly when the engine can run it."""
+    from bot.answers import PARSERS, RULES
+
+    assert set(RULES) == set(PARSERS)

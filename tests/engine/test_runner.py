@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.answers import ANSWERING
 from bot.engine.flow import FlowSet
-from bot.engine.runner import Inputs, Outcome, Policy, handle
+from bot.engine.io import Inputs, Outcome, Policy
+from bot.engine.runner import handle
 from bot.engine.state import State
 
 T0 = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
@@ -31,6 +33,7 @@ class Chat:
             self.flows,
             self.state,
             Inputs(text=text, now=self.now, last_seen=self.last_seen, opted_out=self.opted_out),
+            answering=ANSWERING,
             context=CONTEXT,
             policy=Policy(expire_after=timedelta(days=7), resume_after=timedelta(hours=1)),
         )
@@ -64,7 +67,7 @@ def test_first_text_that_is_a_menu_pick_goes_straight_there(chat: Chat) -> None:
 def test_handle_does_not_change_the_state_it_was_given(flows: FlowSet) -> None:
     before = State(flow="survey", node="name", answers={"x": 1})
     snapshot = before.to_dict()
-    handle(flows, before, Inputs(text="Ana", now=T0), context=CONTEXT)
+    handle(flows, before, Inputs(text="Ana", now=T0), answering=ANSWERING, context=CONTEXT)
     assert before.to_dict() == snapshot
 
 
@@ -80,7 +83,7 @@ def test_answers_are_saved_and_routed_by_case(chat: Chat) -> None:
 
 def test_event_carries_the_answers(flows: FlowSet) -> None:
     state = State(flow="survey", node="held", answers={"name": "Ana", "nickname": None}, stack=["name", "nickname"])
-    outcome = handle(flows, state, Inputs(text="nope", now=T0), context=CONTEXT)
+    outcome = handle(flows, state, Inputs(text="nope", now=T0), answering=ANSWERING, context=CONTEXT)
     assert outcome.replies == ["Thanks, Ana."]
     (event,) = outcome.events
     assert event.name == "survey_done"
@@ -243,7 +246,9 @@ def test_turns_count_every_text(chat: Chat) -> None:
 
 
 def test_carrier_opt_out_type_is_honoured_whatever_the_text(flows: FlowSet) -> None:
-    outcome = handle(flows, State(), Inputs(text="arrêt", now=T0, carrier_keyword="stop"), context=CONTEXT)
+    outcome = handle(
+        flows, State(), Inputs(text="arrêt", now=T0, carrier_keyword="stop"), answering=ANSWERING, context=CONTEXT
+    )
     assert [e.name for e in outcome.events] == ["opted_out"]
 
 

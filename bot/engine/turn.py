@@ -1,0 +1,117 @@
+"""One text's turn: what the engine was given, what it has said so far, and how it words a text."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.core.text import split_words
+from bot.engine.flow import FlowSet, text_key
+from bot.engine.io import Event, Inputs, Policy, Speech, Translate
+from bot.engine.parsing import Answering
+from bot.engine.state import State
+
+# Placeholders the caller fills after the turn (a report's code exists only once it is stored).
+DEFERRED_PLACEHOLDERS = ("ref",)
+
+
+class _SafeFormat(dict):
+    """Placeholder values where a missing one is blank, except deferred ones, which stay for the caller."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}" if key in DEFERRED_PLACEHOLDERS else ""
+
+
+class Turn:
+    """The work of one inbound text: its inputs, the state it changes, and the replies and events it produces."""
+
+    def __init__(
+        self,
+        flows: FlowSet,
+        state: State,
+        inputs: Inputs,
+        *,
+        answering: Answering,
+        speech: Speech,
+        context: Mapping[str, str],
+        policy: Policy,
+    ) -> None:
+        self.flows = flows
+        self.state = state
+        self.inputs = inputs
+        self.answering = answering
+        self.speech = speech
+        self.context = dict(context)
+        self.policy = policy
+        self.locale = inputs.locale
+        self.replies: list[str] = []
+        self.events: list[Event] = []
+
+    @property
+    def translate(self) -> Translate:
+        """The translator for the language this turn answers in (it may change mid-turn)."""
+        return self.speech.translators(self.locale)
+
+    def emit(self, name: str, data: dict[str, Any] | None = None) -> None:
+        """Tell the caller something to act on (an opt-out, a report to store…)."""
+        self.events.append(Event(name, dict(data or {})))
+
+    def set_locale(self, locale: str, source: str) -> None:
+        """Answer in this language from now on, and tell the caller how it was learnt (detected or chosen)."""
+        self.locale = locale
+        self.emit("locale", {"locale": locale, "source": source})
+
+    # --- wording ---------------------------------------------------------------------------------
+
+    def words(self, context: str, source: str) -> list[str]:
+        """English words and their translation, normalised: both always work."""
+        found = split_words(source)
+        for phrase in split_words(self.translate(context, source)):
+            if phrase not in found:
+                found.append(phrase)
+        return found
+
+    def answer_words(self, name: str) -> list[str]:
+        """The words of a shared answer ('yes', 'dont_know'…) in English and the texter's language."""
+        return self.words(f"answer.{name}", self.flows.answer_words[name].words)
+
+    def keyword_words(self) -> dict[str, list[str]]:
+        """Each keyword's words in English and the texter's language; STOP and LANGUAGE in every language."""
+        keywords = {name: self.words(f"keyword.{name}", w.words) for name, w in self.flows.keywords.items()}
+        for name, words in self.speech.everywhere.items():
+            keywords[name] = keywords.get(name, []) + [w for w in words if w not in keywords.get(name, [])]
+        return keywords
+
+    def render(self, context: str, source: str, **extra: str) -> str:
+        """Translate a flow text and fill its placeholders from the settings, the answers and `extra`."""
+        values = _SafeFormat(self.context)
+        values.update({k: str(v) for k, v in self.state.answers.items() if v is not None})
+        values.update(self.state.shown)
+        values.update(extra)
+        return self.translate(context, source).format_map(values)
+
+    def system(self, key: str, **extra: str) -> str:
+        """A system message (flows/system.yaml) in the texter's language, placeholders filled."""
+        return self.render(f"system.{key}", self.flows.messages[key], **extra)
+
+    def say(self, text: str) -> None:
+        """Send a reply."""
+        self.replies.append(text)
+
+    def say_system(self, key: str, **extra: str) -> None:
+        """Send a system message."""
+        self.say(self.system(key, **extra))
+
+    def system_count(self, key: str, count: int) -> str:
+        """A system message with a count, in the plural form the texter's language needs."""
+        singular, plural = self.flows.messages[key], self.flows.message_plurals.get(key, self.flows.messages[key])
+        translate_plural = getattr(self.translate, "plural", None)
+        if translate_plural is not None:
+            text = translate_plural(f"system.{key}", singular, plural, count)
+        else:
+            text = singular if count == 1 else plural
+        return text.format_map(_SafeFormat(self.context) | {"count": str(count)})
+
+    def flow_title(self, flow_name: str) -> str:
+        """A flow's title in the texter's language, for the resume question."""
+        return self.translate(text_key(flow_name, None, "title"), self.flows.flows[flow_name].title)

@@ -1,0 +1,301 @@
+"""Walk a flow: enter it, send each node's text, ask its question, and read the answer to route on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.core.text import normalize, split_words
+from bot.engine.flow import END, WAIT_PREFIX, Node, split_target, text_key
+from bot.engine.parsing import ParseContext, Parsed
+from bot.engine.state import Pending
+from bot.engine.turn import Turn
+
+MISSES_BEFORE_WAY_OUT = 3
+MAX_NODES_PER_TURN = 25
+
+
+class FlowWalker:
+    """Move one turn through the flows; `offer_resume(flow)` is called on entering a flow that was parked."""
+
+    def __init__(self, turn: Turn, offer_resume: Callable[[str], None]) -> None:
+        self.turn = turn
+        self.offer_resume = offer_resume
+
+    # --- moving between nodes ------------------------------------------------------------------
+
+    def start(self, keyword: str | None) -> None:
+        """With nothing in progress: welcome a new texter, and take a menu pick if the text is one."""
+        turn = self.turn
+        self.welcome_once()
+        entry = turn.flows.flows[turn.flows.entry_flow]
+        turn.state.reset_flow(entry.name)
+        turn.state.node = entry.start
+        node = entry.nodes[entry.start]
+        if keyword is None and node.ask and turn.inputs.text.strip():
+            parsed = turn.answering.parsers[node.ask.parser](turn.inputs.text, self.parse_context(entry.name, node))
+            if parsed.ok:
+                self.accept(node, parsed)
+                return
+        self.visit(entry.start)
+
+    def welcome_once(self) -> None:
+        """Send the welcome (who we are, not legal advice, LANGUAGE, STOP) the first time only."""
+        if not self.turn.state.started:
+            self.turn.state.started = True
+            self.turn.say_system("welcome")
+
+    def enter_flow(self, flow_name: str) -> None:
+        """Start a flow at its first node, or offer to resume it when it was left mid-way."""
+        st = self.turn.state
+        if st.parked and st.parked.get("flow") == flow_name:
+            self.offer_resume(flow_name)
+            return
+        st.reset_flow(flow_name)
+        self.visit(self.turn.flows.flows[flow_name].start)
+
+    def leave_flow(self) -> None:
+        """Leave the current flow; a resumable one with answers is parked so it can be picked up later."""
+        st = self.turn.state
+        if st.flow and self.turn.flows.flows[st.flow].resumable and st.answers:
+            st.park()
+        st.reset_flow(None)
+
+    def go(self, target: str | None) -> None:
+        """Follow a route: to a node, a node in another flow, another flow's start, or the end."""
+        st = self.turn.state
+        if st.return_to:  # editing from a summary: re-ask the item's questions, then show it again
+            target = st.edit_queue.pop(0) if st.edit_queue else st.return_to
+            if not st.edit_queue and target == st.return_to:
+                st.return_to = None
+        if target is None or target == END:
+            st.reset_flow(None)
+            return
+        flow_name, node_name = split_target(target, st.flow or self.turn.flows.entry_flow)
+        if node_name is None:
+            st.reset_flow(None)
+            self.enter_flow(flow_name)
+            return
+        if flow_name != st.flow:
+            st.reset_flow(flow_name)
+        if target.startswith(WAIT_PREFIX):
+            st.node = node_name
+        else:
+            self.visit(node_name)
+
+    def visit(self, node_name: str) -> None:
+        """Send each node's text and follow `next` until a node asks a question or the flow ends."""
+        turn, st = self.turn, self.turn.state
+        for _ in range(MAX_NODES_PER_TURN):
+            flow = turn.flows.flows[st.flow]
+            node = flow.nodes[node_name]
+            for name, value in node.set.items():
+                st.answers[name] = value
+            if node.event:
+                turn.emit(node.event, {"flow": flow.name, "answers": dict(st.answers)})
+            if node.ask:
+                st.node = node.name
+                self.prompt(node)
+                return
+            if node.say:
+                turn.say(turn.render(text_key(flow.name, node, "say"), node.say))
+            if node.next is None or node.next == END:
+                st.reset_flow(None)
+                return
+            flow_name, next_node = split_target(node.next, flow.name)
+            if next_node is None or flow_name != flow.name or node.next.startswith(WAIT_PREFIX):
+                self.go(node.next)
+                return
+            node_name = next_node
+        raise RuntimeError("flow loops without asking anything")
+
+    # --- asking ----------------------------------------------------------------------------------
+
+    def prompt(self, node: Node) -> None:
+        """Ask a node's question: offer a known value for a YES, show a summary, or just ask."""
+        assert node.ask is not None
+        turn, st, flow = self.turn, self.turn.state, self.turn.state.flow or ""
+        parse = turn.answering.parsers[node.ask.parser]
+        known_as = node.ask.known or ""
+        remembered = st.answers.get(known_as) or turn.inputs.profile.get(known_as)
+        if remembered:
+            parsed = parse(remembered, self.parse_context(flow, node))
+            if parsed.ok:
+                self.accept(node, parsed, remember=False, record=False)
+                return
+        known = turn.inputs.prefill.get(node.ask.prefill or "")
+        if known and node.ask.confirm and node.ask.save not in st.answers:
+            parsed = parse(known, self.parse_context(flow, node))
+            if parsed.ok:
+                shown = self.display(node, parsed)
+                st.pending = Pending.confirm(parsed.value, shown)
+                turn.say(turn.render(text_key(flow, node, "confirm"), node.ask.confirm, prefill=shown))
+                return
+        if node.review:
+            lines = [
+                f"{n} {turn.render(text_key(flow, node, 'review', item.key), item.show)}"
+                for n, item in enumerate(node.review, start=1)
+            ]
+            turn.say(turn.render(text_key(flow, node, "say"), node.say or "", review="\n".join(lines)))
+            return
+        if node.say:
+            turn.say(turn.render(text_key(flow, node, "say"), node.say))
+
+    def current(self) -> Node:
+        """The node whose question is waiting for an answer."""
+        st = self.turn.state
+        return self.turn.flows.flows[st.flow].nodes[st.node]
+
+    def reask(self) -> None:
+        """Ask the waiting question again, forgetting any question of the hotline's own."""
+        self.turn.state.pending = None
+        self.prompt(self.current())
+
+    # --- reading answers -------------------------------------------------------------------------
+
+    def parse_context(self, flow_name: str, node: Node) -> ParseContext:
+        """What the node's parser may know: its choices and the answer words, in the texter's language."""
+        turn, ask = self.turn, node.ask
+        assert ask is not None
+        choices = {c.value: turn.words(text_key(flow_name, node, "choice", c.value), c.words) for c in ask.choices}
+        if node.review:
+            choices = {f"edit:{n}": [str(n)] for n in range(1, len(node.review) + 1)}
+        return ParseContext(
+            choices=choices,
+            words={name: turn.answer_words(name) for name in turn.flows.answer_words},
+            locale=turn.locale,
+            now=turn.inputs.now,
+            timezone=turn.inputs.timezone,
+            options=ask.options,
+            media=turn.inputs.media,
+            sender=turn.inputs.sender,
+        )
+
+    def display(self, node: Node, parsed: Parsed) -> str:
+        """How an accepted answer reads back to the texter, in their language."""
+        assert node.ask is not None
+        turn = self.turn
+        if parsed.display is not None:
+            return parsed.display
+        value = parsed.value
+        if value is None:
+            return turn.system("not_given")
+        for choice in node.ask.choices:
+            if choice.value == value:
+                source = choice.label or split_words(choice.words)[-1]
+                return turn.translate(text_key(turn.state.flow or "", node, "label", choice.value), source)
+        if node.ask.parser == "yes_no" and value in ("yes", "no", "unknown"):
+            return turn.system(f"label_{value}")
+        if node.ask.parser == "media" and isinstance(value, list):
+            return turn.system_count("label_photos", len(value))
+        shown = turn.answering.displays.get(node.ask.parser)
+        return shown(value, turn.locale, turn.inputs.timezone) if shown else str(value)
+
+    def answer(self, text: str) -> None:
+        """Read an answer to the waiting question: keep it, read it back for a YES, or hint and ask again."""
+        turn, st = self.turn, self.turn.state
+        node = self.current()
+        assert node.ask is not None
+        # "I don't know" to an optional question is a SKIP, unless the question offers it as a choice
+        dont_know = node.ask.optional and normalize(text) in turn.answer_words("dont_know")
+        parsed = turn.answering.parsers[node.ask.parser](text, self.parse_context(st.flow or "", node))
+        if dont_know and (not parsed.ok or node.ask.parser == "text"):
+            self.skip()
+            return
+        if not parsed.ok:
+            self.missed(node, parsed)
+            return
+        if node.review:
+            self.answer_review(node, parsed)
+            return
+        if parsed.confirm:
+            shown = self.display(node, parsed)
+            st.pending = Pending.confirm(parsed.value, shown)
+            turn.say_system(parsed.confirm, answer=shown)
+            return
+        self.accept(node, parsed)
+
+    def missed(self, node: Node, parsed: Parsed) -> None:
+        """An answer that did not parse: send the hint, a way out after a few misses, and ask again."""
+        turn, st = self.turn, self.turn.state
+        assert node.ask is not None
+        st.misses += 1
+        if parsed.hint:
+            turn.say_system(parsed.hint)
+        else:
+            turn.say(turn.render(text_key(st.flow or "", node, "hint"), node.ask.hint or ""))
+        if st.misses >= MISSES_BEFORE_WAY_OUT:
+            st.misses = 0
+            turn.say_system("way_out")
+        if node.ask.options.get("repeat", True):
+            self.reask()
+
+    def accept(
+        self, node: Node, parsed: Parsed, shown: str | None = None, remember: bool = True, record: bool = True
+    ) -> None:
+        """Keep an answer and move on; `record=False` for answers already known (BACK skips them)."""
+        turn, st = self.turn, self.turn.state
+        assert node.ask is not None
+        if parsed.notice:
+            turn.say_system(parsed.notice)
+        if node.ask.save:
+            st.answers[node.ask.save] = parsed.value
+            st.shown[node.ask.save] = shown if shown is not None else self.display(node, parsed)
+            if node.ask.remember and remember and parsed.value is not None:
+                turn.emit("remember", {node.ask.save: parsed.value})
+        if record:
+            st.stack.append(node.name)
+        st.misses, st.pending = 0, None
+        self.go(node.cases.get(str(parsed.value), node.next))
+
+    def answer_confirm(self) -> None:
+        """After reading an answer back: YES keeps it, NO asks again, anything else is a new answer."""
+        turn, st, node = self.turn, self.turn.state, self.current()
+        pending = st.pending
+        said = normalize(turn.inputs.text)
+        if said in turn.answer_words("yes"):
+            value, shown = (pending.value, pending.shown) if pending else (None, None)
+            self.accept(node, Parsed(ok=True, value=value), shown=shown)
+        elif said in turn.answer_words("no"):
+            st.pending = None
+            assert node.ask is not None
+            if node.ask.prefill:  # they said the known value is wrong: ask the plain question
+                turn.say(turn.render(text_key(st.flow or "", node, "say"), node.say or ""))
+            else:
+                self.reask()
+        else:
+            st.pending = None
+            self.answer(turn.inputs.text)
+
+    def answer_review(self, node: Node, parsed: Parsed) -> None:
+        """On a summary: YES goes on (submits); an item's number re-asks that item's questions."""
+        st = self.turn.state
+        if str(parsed.value).startswith("edit:"):
+            item = node.review[int(str(parsed.value).split(":", 1)[1]) - 1]
+            st.return_to, st.edit_queue = node.name, list(item.edit[1:])
+            st.misses = 0
+            self.visit(item.edit[0])
+            return
+        st.misses = 0
+        self.go(node.next)
+
+    def skip(self) -> None:
+        """SKIP: pass over an optional question (kept as not given); a required one is asked again."""
+        node = self.current()
+        assert node.ask is not None
+        if not node.ask.optional:
+            self.turn.say_system("cannot_skip")
+            self.reask()
+            return
+        self.accept(node, Parsed(ok=True, value=None))
+
+    def go_back(self) -> None:
+        """BACK: ask the previous question of this flow again."""
+        st = self.turn.state
+        st.pending = None
+        if not st.stack:
+            self.turn.say_system("no_back")
+            self.reask()
+            return
+        st.node = st.stack.pop()
+        st.misses = 0
+        self.reask()
