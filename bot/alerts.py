@@ -14,10 +14,10 @@ from sqlmodel import Session
 
 from bot import outbox
 from bot.config import Settings
+from bot.reports.urgency import Facts, assess
 from bot.storage import casework, outbox_rows
 from bot.storage.database import Database
 from bot.storage.models import Report
-from bot.urgency import Facts, assess
 
 log = logging.getLogger("holdline.alerts")
 

@@ -14,7 +14,7 @@ from bot.config import Settings, apply_dev_defaults, settings_from_env
 from bot.engine.checks import check_flows
 from bot.engine.loader import FlowError, load_flows
 from bot.hotline import Hotline
-from bot.i18n import Catalogs
+from bot.i18n.catalogs import Catalogs
 from bot.storage import database
 
 

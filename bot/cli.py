@@ -14,13 +14,13 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from bot import alerts
-from bot.catalog import translate_cli
 from bot.config import settings_of
 from bot.core.statuses import STATUSES
 from bot.engine.checks import check_flows
 from bot.engine.loader import FlowError, load_flows
 from bot.export import export_records, write_csv, write_jsonl
 from bot.hotline import Hotline
+from bot.i18n.translate import translate_cli
 from bot.outbox import Worker
 from bot.sms.simulator import Simulator
 from bot.staff import accounts

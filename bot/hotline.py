@@ -19,9 +19,9 @@ from bot.engine.checks import FlowRules
 from bot.engine.flow import FlowSet
 from bot.engine.io import Inputs, Policy, Speech
 from bot.engine.state import State
-from bot.i18n import Catalogs
-from bot.languages import Detector, Languages, load_languages
-from bot.speech import build_speech
+from bot.i18n.catalogs import Catalogs
+from bot.i18n.languages import Detector, Languages, load_languages
+from bot.i18n.speech import build_speech
 from bot.storage import contact_settings, conversations, reports
 from bot.storage.database import Database
 from bot.storage.models import utcnow

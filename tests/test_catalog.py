@@ -15,7 +15,10 @@ from babel.messages.pofile import read_po
 from flask import Flask
 
 from bot.app import create_app
-from bot.catalog import (
+from bot.config import PROJECT_ROOT
+from bot.engine.loader import load_flows
+from bot.i18n.catalogs import Catalogs
+from bot.i18n.translate import (
     DASHBOARD_DOMAIN,
     POT_NAME,
     catalog_bytes,
@@ -28,9 +31,6 @@ from bot.catalog import (
     update_catalogs,
     write_pot,
 )
-from bot.config import PROJECT_ROOT
-from bot.engine.loader import load_flows
-from bot.i18n import Catalogs
 
 LOCALES = PROJECT_ROOT / "locales"
 FLOWS = PROJECT_ROOT / "flows"

@@ -15,7 +15,7 @@ from flask import Flask
 
 from bot.config import PROJECT_ROOT
 from bot.hotline import Hotline
-from bot.languages import Detector, load_languages
+from bot.i18n.languages import Detector, load_languages
 from bot.sms.simulator import Simulator
 from tests.conftest import Clock
 from tests.helpers import contact

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core.inbound import Inbound
 from bot.core.refs import new_ref
-from bot.reports import name_key
+from bot.reports.fields import name_key
 from bot.storage import conversations, reports
 from bot.storage.database import Database
 from bot.storage.models import Report

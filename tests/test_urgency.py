@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.urgency import Facts, assess
+from bot.reports.urgency import Facts, assess
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 

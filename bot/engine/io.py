@@ -73,7 +73,7 @@ class Outcome:
 
 
 class LanguageMenu(Protocol):
-    """The languages a texter may choose from, as the engine uses them (bot.languages.Languages is one)."""
+    """The languages a texter may choose from, as the engine uses them (bot.i18n.languages.Languages is one)."""
 
     @property
     def codes(self) -> list[str]:

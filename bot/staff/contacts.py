@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.catalog import filled_for_sms
 from bot.config import CONTACT_DEFAULTS
 from bot.core.segments import SEGMENT_BUDGET, count_segments
 from bot.engine.texts import iter_texts, placeholders
 from bot.hotline import Hotline
+from bot.i18n.translate import filled_for_sms
 from bot.staff.i18n import _
 
 PHONE = re.compile(r"^[0-9+()\-. ]{7,30}$")

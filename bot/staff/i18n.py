@@ -1,6 +1,6 @@
 """Mark the dashboard's own words for translation: `_("Queue")`, `_("Page %(n)s", n=2)`.
 
-Context-less `_()` texts are extracted into locales/dashboard.pot (bot/catalog.py), apart from the
+Context-less `_()` texts are extracted into locales/dashboard.pot (bot/i18n/translate.py), apart from the
 SMS catalog every locale must translate: the dashboard is English-only for now.
 """
 

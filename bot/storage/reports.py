@@ -15,7 +15,7 @@ from sqlmodel import Session
 from bot.core.refs import REF_LENGTH, new_ref
 from bot.core.statuses import Status
 from bot.engine.io import ReportInfo
-from bot.reports import SAME_FACILITY_WINDOW, Candidate, fields_from_answers, name_key, same_person, urgency_of
+from bot.reports.fields import SAME_FACILITY_WINDOW, Candidate, fields_from_answers, name_key, same_person, urgency_of
 from bot.storage.models import Contact, Conversation, Message, Report, ReportLink
 
 

@@ -14,10 +14,10 @@ from babel.messages.pofile import read_po
 from click.testing import Result
 from flask import Flask
 
-from bot.catalog import check_catalogs, rename_contexts, write_pot
 from bot.engine.checks import REQUIRED_MESSAGES
 from bot.engine.loader import load_flows
 from bot.engine.texts import iter_texts
+from bot.i18n.translate import check_catalogs, rename_contexts, write_pot
 from tests.engine.conftest import REPO_FLOWS
 
 ROOT = REPO_FLOWS.parent

@@ -28,9 +28,9 @@ from bot.engine.io import Inputs, Policy, ReportInfo, Speech
 from bot.engine.loader import load_flows
 from bot.engine.runner import handle
 from bot.engine.state import State
-from bot.i18n import Catalogs
-from bot.languages import Detector, load_languages
-from bot.speech import build_speech
+from bot.i18n.catalogs import Catalogs
+from bot.i18n.languages import Detector, load_languages
+from bot.i18n.speech import build_speech
 
 TRANSCRIPTS = sorted((Path(__file__).resolve().parents[1] / "transcripts").glob("*.yaml"))
 START = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # as the Flask transcripts' clock

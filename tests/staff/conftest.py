@@ -11,8 +11,8 @@ from babel.messages.catalog import Catalog
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bot.catalog import catalog_bytes
 from bot.config import PROJECT_ROOT
+from bot.i18n.translate import catalog_bytes
 from bot.staff.texts import TEMPLATES
 from bot.storage.database import get_db
 from bot.twilio.stub import TwilioStub

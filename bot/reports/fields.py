@@ -9,7 +9,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from bot.core.text import normalize
-from bot.urgency import Assessment, Facts, assess
+from bot.reports.urgency import Assessment, Facts, assess
 
 SAME_FACILITY_WINDOW = timedelta(days=5)
 NAME_MATCH = 90  # rapidfuzz token_sort_ratio: "Perez Juan" == "Juan Perez", "Juan Peres" close enough

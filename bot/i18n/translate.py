@@ -28,7 +28,7 @@ from bot.config import PROJECT_ROOT, settings_of
 from bot.core.segments import SEGMENT_BUDGET, count_segments, is_gsm7
 from bot.engine.loader import KEYWORDS_FILE, SYSTEM_FILE, load_flows
 from bot.engine.texts import iter_texts
-from bot.i18n import DOMAIN, SOURCE_LOCALE, compile_catalog
+from bot.i18n.catalogs import DOMAIN, SOURCE_LOCALE, compile_catalog
 
 BABEL_CFG = "babel.cfg"
 FLOWS = "flows"

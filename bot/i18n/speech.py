@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.core.text import split_words
 from bot.engine.flow import FlowSet
 from bot.engine.io import Speech
-from bot.i18n import Catalogs
-from bot.languages import Languages
+from bot.i18n.catalogs import Catalogs
+from bot.i18n.languages import Languages
 
 EVERYWHERE_KEYWORDS = ("stop", "language")  # understood in every language, whatever the texter's
 
