@@ -57,3 +57,81 @@ def test_the_engine_needs_no_other_bot_package() -> None:
 def test_the_probe_sees_a_web_import() -> None:
     """The check itself works: importing the app does load Flask."""
     assert "flask" in _loaded_after_import(["bot.app"])
+
+
+# The floors of bot/, lowest first: a part may import only from floors below its own.
+FLOORS: tuple[frozenset[str], ...] = (
+    frozenset({"core", "config"}),  # shared by every layer
+    frozenset({"engine", "reports", "twilio", "sms"}),  # pure conversation engine, report rules, Twilio edges
+    frozenset({"answers", "i18n", "storage"}),  # parsers, languages and catalogs, the database
+    frozenset({"hotline", "outbox", "export"}),  # one text end to end, texts out, exports
+    frozenset({"alerts", "staff"}),  # on-call alerts, the dashboard
+    frozenset({"cli"}),
+    frozenset({"app"}),
+)
+BOT = ROOT / "bot"
+
+
+def _module_name(path: Path) -> str:
+    name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    return name.removesuffix(".__init__")
+
+
+def _imports() -> dict[str, set[str]]:
+    """Every bot module and the bot modules it imports, at the top or inside a function."""
+    import ast
+
+    graph: dict[str, set[str]] = {}
+    known = {_module_name(path) for path in BOT.rglob("*.py")}
+    for path in BOT.rglob("*.py"):
+        targets = graph.setdefault(_module_name(path), set())
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "bot":
+                names = [f"{node.module}.{alias.name}" for alias in node.names]
+                targets.update(name if name in known else node.module for name in names)
+            elif isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names if alias.name.split(".")[0] == "bot")
+    return graph
+
+
+def _part(module: str) -> str:
+    return module.split(".")[1] if "." in module else "bot"
+
+
+def test_every_part_of_bot_stands_on_a_floor() -> None:
+    parts = {_part(module) for module in _imports()} - {"bot"}
+    placed = frozenset().union(*FLOORS)
+    assert parts == placed, f"not placed: {sorted(parts - placed)}; gone: {sorted(placed - parts)}"
+
+
+def test_no_part_imports_a_part_on_its_own_floor_or_above() -> None:
+    floor = {part: number for number, parts in enumerate(FLOORS) for part in parts}
+    upward = sorted(
+        f"{module} -> {target}"
+        for module, targets in _imports().items()
+        for target in targets
+        if _part(module) != _part(target) and _part(target) != "bot" and floor[_part(target)] >= floor[_part(module)]
+    )
+    assert not upward, upward
+
+
+def test_no_modules_import_each_other_in_a_circle() -> None:
+    graph = _imports()
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        if module in path:
+            raise AssertionError("import circle: " + " -> ".join((*path[path.index(module) :], module)))
+        if module in done:
+            return
+        for target in graph.get(module, ()):
+            visit(target, (*path, module))
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())
+
+
+def test_the_import_reader_sees_real_imports() -> None:
+    """The import reader finds what it must: the engine's real imports of the shared core."""
+    assert "bot.core.text" in _imports()["bot.engine.keywords"]
