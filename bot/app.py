@@ -27,7 +27,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if local:
         apply_dev_defaults(app.config)
     settings = app.extensions["holdline.settings"] = Settings.from_config(app.config, local=local)
-    app.config["DATABASE_URL"] = settings.database_url  # Alembic and Flask-side tools read the normalised URL
     _configure_logging(app)
     # Twilio signs the public URL; behind Heroku's router or nginx, rebuild it from X-Forwarded-*.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]

@@ -92,5 +92,52 @@ def test_default_database_is_a_sqlite_file_under_instance(production_env: pytest
     production_env.delenv("DATABASE_URL")
     production_env.setenv("FLASK_DEBUG", "1")
     app = create_app()
-    assert app.config["DATABASE_URL"].startswith("sqlite:///")
-    assert app.config["DATABASE_URL"].endswith("instance/holdline.sqlite3")
+    assert app.extensions["holdline.settings"].database_url.startswith("sqlite:///")
+    assert app.extensions["holdline.settings"].database_url.endswith("instance/holdline.sqlite3")
+
+
+def test_settings_are_one_typed_object_checked_at_start(production_env: pytest.MonkeyPatch) -> None:
+    from bot.config import Settings, settings_of
+
+    production_env.setenv("FLASK_DEBUG", "1")
+    production_env.setenv("CONVERSATION_IDLE_DAYS", " 3 ")
+    production_env.setenv("ALERT_RECIPIENTS", "+13125550101, ,+13125550102")
+    production_env.setenv("PUBLIC_BASE_URL", "https://hotline.example.org/")
+    settings = settings_of(create_app())
+    assert isinstance(settings, Settings)
+    assert settings.conversation_idle_days == 3
+    assert settings.alert_recipients == ("+13125550101", "+13125550102")
+    assert settings.public_base_url == "https://hotline.example.org"
+    assert settings.flows_dir.is_dir() and settings.locales_dir.is_dir()
+    assert settings.local is True
+    with pytest.raises(AttributeError):
+        settings.conversation_idle_days = 0  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("CONVERSATION_IDLE_DAYS", "seven", "CONVERSATION_IDLE_DAYS must be a whole number, got 'seven'"),
+        ("STAFF_IDLE_MINUTES", "0", "STAFF_IDLE_MINUTES must be at least 1"),
+        ("OUTBOX_BACKOFF_SECONDS", "-5", "OUTBOX_BACKOFF_SECONDS must not be negative"),
+        ("ALERT_RECIPIENTS", "oncall@example.org", "set ALERT_SMTP_URL and ALERT_EMAIL_FROM"),
+        ("ALERT_SMTP_URL", "http://mail.example.org", "ALERT_SMTP_URL must look like smtp://"),
+    ],
+)
+def test_a_bad_setting_stops_the_start_naming_it(
+    production_env: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    production_env.setenv("FLASK_DEBUG", "1")
+    production_env.setenv(name, value)
+    with pytest.raises(ConfigError, match=message):
+        create_app()
+
+
+def test_only_a_local_run_may_point_twilio_at_a_loopback_stand_in(production_env: pytest.MonkeyPatch) -> None:
+    for name, value in GOOD.items():
+        production_env.setenv(name, value)
+    production_env.setenv("TWILIO_API_BASE", "http://127.0.0.1:9999")
+    with pytest.raises(ConfigError, match="TWILIO_API_BASE must be https://api.twilio.com"):
+        create_app()
+    production_env.setenv("FLASK_DEBUG", "1")
+    assert create_app().extensions["holdline.settings"].twilio_api_base == "http://127.0.0.1:9999"
