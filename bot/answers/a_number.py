@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from bot.answers.base import ParseContext, Parsed, fail
-from bot.answers.unknown import dont_know
 from bot.core.text import fold_digits
 
 # An optional 'A' (or 'A#', 'A-number:'), then digits with any spaces, dots or dashes between them.
@@ -14,7 +13,7 @@ _A_NUMBER = re.compile(r"(?:a\s*-?\s*(?:number|no\.?|#)?\s*[:#.\-]?\s*)?(\d(?:[\
 
 def parse_a_number(text: str, ctx: ParseContext) -> Parsed:
     """Read an A-number as 9 digits, zero-padded ('A12345678' -> '012345678')."""
-    if ctx.options.get("dont_know") and dont_know(text, ctx):
+    if ctx.options.get("dont_know") and ctx.says("dont_know", text):
         return Parsed(ok=True, value="unknown")
     match = _A_NUMBER.fullmatch(fold_digits(text).strip().casefold())
     if not match:

@@ -45,7 +45,7 @@ def parse_yes_no(text: str, ctx: ParseContext) -> Parsed:
     for value in ("yes", "no"):
         if said in ctx.words.get(value, []):
             return Parsed(ok=True, value=value)
-    if ctx.options.get("dont_know") and said in ctx.words.get("dont_know", []):
+    if ctx.options.get("dont_know") and ctx.says("dont_know", text):
         return Parsed(ok=True, value="unknown")
     first = said.split(" ", 1)[0] if said else ""
     for value in ("yes", "no"):

@@ -23,7 +23,6 @@ from rapidfuzz.distance import OSA
 
 from bot.answers.base import ParseContext, Parsed, fail
 from bot.answers.fuzzy import closest
-from bot.answers.unknown import dont_know
 from bot.core.text import APOSTROPHES, fold_digits
 
 OLDEST_YEAR = 1900
@@ -325,7 +324,7 @@ def _attempts(said: str, languages: tuple[str, ...]) -> Iterator[str]:
 
 def read_day(said: str, ctx: ParseContext, now: datetime) -> Day | None:
     """Return the day a cleaned answer names, relative to the local `now`, or None."""
-    if not said or said in _NOT_DATES or any(said in ctx.words.get(name, []) for name in ("yes", "no", "dont_know")):
+    if not said or said in _NOT_DATES or any(ctx.says(name, said) for name in ("yes", "no", "dont_know")):
         return None
     prefer_future = ctx.options.get("prefer") == "future"
     order = date_order(ctx.locale)
@@ -343,7 +342,7 @@ def read_day(said: str, ctx: ParseContext, now: datetime) -> Day | None:
 
 def parse_date(text: str, ctx: ParseContext) -> Parsed:
     """Read a calendar date as 'YYYY-MM-DD', in the texter's language and the hotline's time zone."""
-    if ctx.options.get("dont_know") and dont_know(text, ctx):
+    if ctx.options.get("dont_know") and ctx.says("dont_know", text):
         return Parsed(ok=True, value="unknown")
     now = local_now(ctx)
     day = read_day(clean(text), ctx, now)

@@ -19,7 +19,6 @@ from dateparser.date import DateDataParser
 
 from bot.answers.base import ParseContext, Parsed, fail
 from bot.answers.dates import clean, dateparser_languages, local_now, read_day
-from bot.answers.unknown import dont_know
 
 AFTERNOON_UNTIL = 6  # without am/pm, 'at 3' on another day is 15:00 and 'at 8' is 08:00
 
@@ -277,7 +276,7 @@ def _value(at: datetime, now: datetime, *, date_only: bool, approximate: bool) -
 
 def parse_datetime(text: str, ctx: ParseContext) -> Parsed:
     """Read a moment as {"at": ISO 8601 with the hotline's offset, "date_only", "approximate", "future"}."""
-    if ctx.options.get("dont_know") and dont_know(text, ctx):
+    if ctx.options.get("dont_know") and ctx.says("dont_know", text):
         return Parsed(ok=True, value="unknown")
     now = local_now(ctx)
     said = clean(text)

@@ -8,7 +8,6 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumber, PhoneNumberFormat, PhoneNumberMatcher
 
 from bot.answers.base import ParseContext, Parsed, fail
-from bot.answers.unknown import dont_know
 from bot.core.text import normalize
 
 DEFAULT_REGION = "US"
@@ -43,7 +42,7 @@ def _international(digits: str) -> str | None:
 
 def parse_phone(text: str, ctx: ParseContext) -> Parsed:
     """Read the first real phone number in the answer as E.164 ('+13125550100')."""
-    if ctx.options.get("dont_know") and dont_know(text, ctx):
+    if ctx.options.get("dont_know") and ctx.says("dont_know", text):
         return Parsed(ok=True, value="unknown")
     said = normalize(text)
     if ctx.sender and said in ctx.words.get("same", []):  # 'same', 'this number': the phone texting us

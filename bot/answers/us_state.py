@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.answers.base import ParseContext, Parsed, fail
 from bot.answers.fuzzy import closest
-from bot.answers.unknown import dont_know
 from bot.core.text import normalize
 
 # USPS code -> names and common ways of writing them, normalised (lower case, no accents or dots).
@@ -79,7 +78,7 @@ _PREFIXES = (
 
 def parse_us_state(text: str, ctx: ParseContext) -> Parsed:
     """Read a state by code or name, forgiving one or two slips in a name, as a two-letter USPS code."""
-    if ctx.options.get("dont_know") and dont_know(text, ctx):
+    if ctx.options.get("dont_know") and ctx.says("dont_know", text):
         return Parsed(ok=True, value="unknown")
     said = normalize(text)
     for prefix in _PREFIXES:  # 'in Illinois', 'en Illinois', 'stan Illinois', 'estado de Illinois'

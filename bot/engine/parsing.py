@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.core.text import normalize
+
 
 @dataclass(frozen=True)
 class Parsed:
@@ -32,6 +34,13 @@ class ParseContext:
     options: dict[str, Any] = field(default_factory=dict)
     media: tuple[dict[str, str], ...] = ()  # photos sent with this text: {"url", "content_type"}
     sender: str = ""  # the texter's own number in E.164, for "same number" answers
+
+    def says(self, name: str, text: str) -> bool:
+        """Whether the whole answer is one of the shared answer words `name` ("yes", "dont_know"…).
+
+        The one test for "I don't know" and its like, for the engine and every parser alike.
+        """
+        return normalize(text) in self.words.get(name, ())
 
 
 # Parser(text, context) -> verdict; flows name one per question with `parser:`.

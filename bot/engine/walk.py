@@ -196,8 +196,9 @@ class FlowWalker:
         node = self.current()
         assert node.ask is not None
         # "I don't know" to an optional question is a SKIP, unless the question offers it as a choice
-        dont_know = node.ask.optional and normalize(text) in turn.answer_words("dont_know")
-        parsed = turn.answering.parsers[node.ask.parser](text, self.parse_context(st.flow or "", node))
+        context = self.parse_context(st.flow or "", node)
+        dont_know = node.ask.optional and context.says("dont_know", text)
+        parsed = turn.answering.parsers[node.ask.parser](text, context)
         if dont_know and (not parsed.ok or node.ask.parser == "text"):
             self.skip()
             return
