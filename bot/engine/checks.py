@@ -131,6 +131,7 @@ def _check_node(flows: FlowSet, flow: Flow, name: str, rules: FlowRules) -> list
 
 
 def _is_date(text: str) -> bool:
+    """Whether a text is an ISO date (2026-11-27)."""
     try:
         date.fromisoformat(text)
     except ValueError:
@@ -139,6 +140,7 @@ def _is_date(text: str) -> bool:
 
 
 def _check_target(flows: FlowSet, flow: Flow, target: str) -> str | None:
+    """The problem with one route target, or None when it leads somewhere real."""
     if target == END:
         return None
     name, node = split_target(target, flow.name)

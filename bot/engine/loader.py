@@ -62,6 +62,7 @@ def _yaml_spelling(key: object) -> str:
 
 
 def _text(value: Any, where: str) -> str | None:
+    """Text, stripped, or None when absent; anything else is refused."""
     if value is None:
         return None
     if not isinstance(value, str):
@@ -85,6 +86,7 @@ def _key(value: Any, where: str) -> str:
 
 
 def _flag(value: Any, where: str, default: bool) -> bool:
+    """true or false (the default when absent); anything else is refused."""
     if value is None:
         return default
     if not isinstance(value, bool):
@@ -106,6 +108,7 @@ def _names(raw: Any, where: str) -> dict[str, str]:
 
 
 def _ask(raw: Any, where: str) -> Ask:
+    """Read a node's question."""
     where = f"{where}.ask"
     raw = _mapping(raw, where, ASK_KEYS)
     choices_raw = _mapping(raw.get("choices") or {}, f"{where}.choices")
@@ -124,6 +127,7 @@ def _ask(raw: Any, where: str) -> Ask:
 
 
 def _choice(value: str, raw: Any, where: str) -> Choice:
+    """Read one option of a choice question: words, or words and a summary label."""
     if isinstance(raw, dict):
         raw = _mapping(raw, where, CHOICE_KEYS)
         return Choice(
@@ -135,6 +139,7 @@ def _choice(value: str, raw: Any, where: str) -> Choice:
 
 
 def _review(raw: Any, where: str) -> tuple[ReviewItem, ...]:
+    """Read a summary's numbered lines, each with its own stable key."""
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -160,6 +165,7 @@ def _review(raw: Any, where: str) -> tuple[ReviewItem, ...]:
 
 
 def _node(name: str, raw: Any, where: str) -> Node:
+    """Read one node."""
     raw = _mapping(raw, where, NODE_KEYS)
     sources = raw.get("sources") or ()
     if not isinstance(sources, list | tuple):
@@ -183,6 +189,7 @@ def _node(name: str, raw: Any, where: str) -> Node:
 
 
 def _flow(path: Path, data: dict[str, Any]) -> Flow:
+    """Read one flow file into a Flow whose nodes each have their own key."""
     name = data.get("flow")
     if not isinstance(name, str) or name != path.stem:
         raise FlowError(f"{path.name}: `flow:` must be the file's name ({path.stem!r})")
@@ -205,6 +212,7 @@ def _flow(path: Path, data: dict[str, Any]) -> Flow:
 
 
 def _wordlists(raw: Any, where: str) -> dict[str, Wordlist]:
+    """Read keywords or answer words: name -> words, or name -> {words, note, flow}."""
     lists = {}
     for name, value in _mapping(raw or {}, where).items():
         if isinstance(value, dict):

@@ -60,6 +60,7 @@ class ReportFilter:
 
 
 def _escape_like(text: str) -> str:
+    """Escape LIKE wildcards so a search matches them as typed."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 

@@ -32,6 +32,7 @@ def _serialise_sqlite_writes(engine: Engine) -> None:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        """Set SQLite up for many writers: WAL, a busy timeout, foreign keys."""
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -42,6 +43,7 @@ def _serialise_sqlite_writes(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        """Start SQLite transactions with BEGIN IMMEDIATE, so writers queue instead of failing."""
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -54,6 +56,7 @@ class Database:
 
     @property
     def is_sqlite(self) -> bool:
+        """Whether this database is SQLite (locking and a few queries differ)."""
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
@@ -68,6 +71,7 @@ class Database:
                 raise
 
     def dispose(self) -> None:
+        """Close every pooled connection."""
         self.engine.dispose()
 
 

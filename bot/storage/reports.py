@@ -63,6 +63,7 @@ def create_report(
 
 
 def _link_same_person(session: Session, report: Report) -> None:
+    """Link a new report to earlier ones that seem to be about the same person."""
     assert report.id is not None
     mine = Candidate(report.id, report.name_key, report.detained_dob, report.facility, report.submitted_at)
     nearby = select(Report).where(
