@@ -10,13 +10,13 @@ from bot.engine.flow import END, WAIT_PREFIX, Flow, FlowSet, split_target
 from bot.engine.parsing import ParserRules
 from bot.engine.texts import node_texts, placeholders
 
-REQUIRED_KEYWORDS = ("stop", "start", "help", "menu", "exit", "back", "skip", "status", "delete")
+REQUIRED_KEYWORDS = ("stop", "stop_maybe", "start", "help", "menu", "exit", "back", "skip", "status", "delete")
 # Every system message the engine sends by name; tests/engine/test_checks.py keeps this list whole.
 REQUIRED_MESSAGES = (
     "welcome", "help", "stopped", "started", "apology", "resume", "way_out", "no_back", "cannot_skip", "text_cut",
     "not_given", "label_yes", "label_no", "label_unknown", "status_none", "status_unknown", "status_new",
     "status_in_review", "status_lawyer_contacted", "status_escalated", "status_closed", "delete_confirm",
-    "delete_kept", "erased", "erased_kept", "label_photos", "language_set", "language_unknown",
+    "delete_kept", "erased", "erased_kept", "label_photos", "language_set", "language_unknown", "stop_how",
 )  # fmt: skip
 # Placeholders the engine fills itself, besides configuration and saved answers.
 MESSAGE_PLACEHOLDERS = {"flow_title", "prefill", "answer", "review", "ref", "refs", "kept_refs", "count"}

@@ -13,11 +13,29 @@ from bot.engine.walk import FlowWalker
 
 
 def answer_opted_out(turn: Turn, walker: FlowWalker, keyword: str | None) -> None:
-    """While a number is opted out only START gets an answer: it opts back in and shows the menu."""
-    if keyword == "start":
-        turn.emit("opted_in")
-        turn.say_system("started")
+    """While a number is opted out only START gets an answer: it opts back in and picks up where it was.
+
+    An opt-out in the middle of a report (perhaps by accident) keeps the answers, so START offers to
+    continue it; otherwise START shows the menu.
+    """
+    if keyword != "start":
+        return
+    turn.emit("opted_in")
+    turn.say_system("started")
+    unfinished = unfinished_flow(turn)
+    if unfinished:
+        offer_resume(turn, unfinished)
+    else:
         walker.enter_flow(turn.flows.entry_flow)
+
+
+def unfinished_flow(turn: Turn) -> str | None:
+    """The resumable flow with answers that was in progress or parked, if there is one."""
+    st, flows = turn.state, turn.flows.flows
+    if st.flow in flows and flows[st.flow].resumable and st.waiting and st.answers:
+        return st.flow
+    parked = (st.parked or {}).get("flow")
+    return parked if parked in flows else None
 
 
 def opt_out(turn: Turn) -> None:

@@ -58,6 +58,9 @@ class _Dispatch:
         if keyword == "stop":
             commands.opt_out(turn)
             return
+        if keyword == "stop_maybe":  # may mean "stop texting me": say how, and change nothing else
+            turn.say_system("stop_how")
+            return
         self.forget_if_idle()
         if commands.run_command(turn, self.walker, keyword, keywords.get("status", [])):
             return

@@ -8,7 +8,7 @@ from bot.engine.io import Speech
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.languages import Languages
 
-EVERYWHERE_KEYWORDS = ("stop", "language")  # understood in every language, whatever the texter's
+EVERYWHERE_KEYWORDS = ("stop", "stop_maybe", "language")  # understood in every language, whatever the texter's
 
 
 def keyword_words(flows: FlowSet, catalogs: Catalogs, locale: str, keyword: str) -> list[str]:
