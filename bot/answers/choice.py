@@ -6,6 +6,7 @@ import re
 
 from bot.answers.base import ParseContext, Parsed, fail
 from bot.answers.fuzzy import closest
+from bot.answers.leading import contradicted, leading
 from bot.core.text import normalize
 
 _LEADING_NUMBER = re.compile(r"^(\d{1,2})\b")
@@ -40,15 +41,19 @@ def _contained(said: str, ctx: ParseContext) -> Parsed:
 
 
 def parse_yes_no(text: str, ctx: ParseContext) -> Parsed:
-    """Read yes or no from the texter's words (and English ones), including 'idk' where allowed."""
+    """Read yes, no or (where allowed) 'I don't know' from how the answer begins, in the texter's words.
+
+    'ya no está ahí' is no, 'sí claro' and 'yes it is' are yes, 'not sure tbh' is don't know; an
+    answer that also says the opposite ('yes no', 'sí, no sé'), or a question, is asked again.
+    """
     said = normalize(text)
-    for value in ("yes", "no"):
-        if said in ctx.words.get(value, []):
-            return Parsed(ok=True, value=value)
-    if ctx.options.get("dont_know") and ctx.says("dont_know", text):
-        return Parsed(ok=True, value="unknown")
-    first = said.split(" ", 1)[0] if said else ""
-    for value in ("yes", "no"):
-        if first and first in ctx.words.get(value, []):
-            return Parsed(ok=True, value=value)
-    return fail()
+    if not said:
+        return fail()
+    reading = leading(text, ctx.words)
+    if reading is None or contradicted(reading, ctx.words):
+        return fail()
+    if reading.name == "dont_know":
+        return Parsed(ok=True, value="unknown") if ctx.options.get("dont_know") else fail()
+    if reading.rest and text.strip().endswith("?"):  # "yes? what does that mean?" is a question
+        return fail()
+    return Parsed(ok=True, value=reading.name)

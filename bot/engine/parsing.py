@@ -50,6 +50,8 @@ Display = Callable[[Any, str, str], str]
 
 # The parser the engine reads its own resume menu with (CONTINUE or START OVER).
 CHOICE_PARSER = "choice"
+# The parser the engine reads a YES or NO to a read-back with ("sí claro", "no, they moved him").
+YES_NO_PARSER = "yes_no"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,11 @@ class Answering:
     def choice(self) -> Parser:
         """The parser for a pick from a list, which the resume menu uses too."""
         return self.parsers[CHOICE_PARSER]
+
+    @property
+    def yes_no(self) -> Parser:
+        """The parser for yes or no, which confirming a read-back uses too."""
+        return self.parsers[YES_NO_PARSER]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.text import normalize, split_words
+from bot.core.text import split_words
 from bot.engine.flow import END, WAIT_PREFIX, Node, split_target, text_key
 from bot.engine.parsing import ParseContext, Parsed
 from bot.engine.state import Pending
@@ -252,11 +252,12 @@ class FlowWalker:
         """After reading an answer back: YES keeps it, NO asks again, anything else is a new answer."""
         turn, st, node = self.turn, self.turn.state, self.current()
         pending = st.pending
-        said = normalize(turn.inputs.text)
-        if said in turn.answer_words("yes"):
+        words = {name: turn.answer_words(name) for name in ("yes", "no", "dont_know")}
+        said = turn.answering.yes_no(turn.inputs.text, ParseContext(words=words, locale=turn.locale))
+        if said.ok and said.value == "yes":
             value, shown = (pending.value, pending.shown) if pending else (None, None)
             self.accept(node, Parsed(ok=True, value=value), shown=shown)
-        elif said in turn.answer_words("no"):
+        elif said.ok and said.value == "no":
             st.pending = None
             assert node.ask is not None
             if node.ask.prefill:  # they said the known value is wrong: ask the plain question

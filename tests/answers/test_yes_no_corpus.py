@@ -1,0 +1,62 @@
+"""Yes/no answers as families type them (tests/corpora/yes_no.yaml), read in the texter's words and English's.
+
+A wrong stored value fails; the figures per language (understood / asked again / stored wrong) are printed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.answers import PARSERS
+from bot.config import PROJECT_ROOT
+from bot.core.text import split_words
+from bot.engine.loader import load_flows
+from bot.engine.parsing import ParseContext
+from bot.i18n.catalogs import Catalogs
+
+CORPUS = yaml.safe_load((Path(__file__).parents[1] / "corpora" / "yes_no.yaml").read_text(encoding="utf-8"))
+FLOWS = load_flows(PROJECT_ROOT / "flows")
+CATALOGS = Catalogs(PROJECT_ROOT / "locales")
+CASES = [(locale, text, expected) for locale, answers in CORPUS.items() for text, expected in answers.items()]
+
+
+def context(locale: str, *, dont_know: bool = True) -> ParseContext:
+    """The answer words as the engine gives them: English's and the texter's language's."""
+    translate = CATALOGS.translator(locale)
+    words = {}
+    for name, wordlist in FLOWS.answer_words.items():
+        english = split_words(wordlist.words)
+        translated = split_words(translate(f"answer.{name}", wordlist.words))
+        words[name] = english + [word for word in translated if word not in english]
+    return ParseContext(words=words, locale=locale, options={"dont_know": dont_know})
+
+
+def reading(locale: str, text: str, *, dont_know: bool = True) -> str:
+    parsed = PARSERS["yes_no"](text, context(locale, dont_know=dont_know))
+    return str(parsed.value) if parsed.ok else "ask"
+
+
+@pytest.mark.parametrize(("locale", "text", "expected"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def test_a_yes_no_answer_is_read_as_meant_or_asked_again(locale: str, text: str, expected: str) -> None:
+    assert reading(locale, text) == expected
+
+
+@pytest.mark.parametrize(("locale", "text"), [(c[0], c[1]) for c in CASES if c[2] == "unknown"])
+def test_dont_know_is_never_stored_as_no_where_the_question_does_not_offer_it(locale: str, text: str) -> None:
+    assert reading(locale, text, dont_know=False) == "ask"
+
+
+def test_figures_per_language(capsys: pytest.CaptureFixture[str]) -> None:
+    """Understood / asked again / stored wrong, per language (the issue's measure)."""
+    for locale, answers in CORPUS.items():
+        tally: Counter[str] = Counter()
+        for text, expected in answers.items():
+            got = reading(locale, text)
+            tally["asked again" if got == "ask" else "understood" if got == expected else "stored wrong"] += 1
+        with capsys.disabled():
+            print(f"\nyes/no {locale}: {dict(tally)} of {len(answers)}")
+        assert tally["stored wrong"] == 0
