@@ -41,7 +41,7 @@ RULES: dict[str, ParserRules] = {
     "datetime": ParserRules(options=frozenset({"dont_know", "prefer"})),
     "phone": ParserRules(options=frozenset({"dont_know", "region"})),
     "a_number": ParserRules(options=frozenset({"dont_know"})),
-    "us_state": ParserRules(options=frozenset({"dont_know"})),
+    "us_state": ParserRules(options=frozenset({"dont_know"}), messages=("confirm_state",)),
     "release_time": ParserRules(options=frozenset({"dont_know", "prefer"})),
     "callback": ParserRules(options=frozenset({"dont_know", "region"})),
     "media": ParserRules(messages=("photo_hint",)),

@@ -10,7 +10,7 @@ import phonenumbers
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time
 
-from bot.answers.us_state import STATES
+from bot.answers.us_state import display_name
 from bot.engine.parsing import Display
 
 SHORT_TEXT = 20
@@ -70,11 +70,8 @@ def show_text(value: Any, locale: str, timezone: str) -> str:
 
 
 def show_state(value: Any, locale: str, timezone: str) -> str:
-    """'IL' -> 'Illinois'."""
-    names = STATES.get(str(value))
-    if not names:
-        return str(value)
-    return " ".join(word if word in ("of", "and") else word.capitalize() for word in names[0].split())
+    """'IL' -> 'Illinois' (伊利诺伊州 in Chinese, Ilinwa in Kreyòl)."""
+    return display_name(str(value), locale) or str(value)
 
 
 DISPLAYS: dict[str, Display] = {

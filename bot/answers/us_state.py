@@ -1,89 +1,102 @@
-"""Read a US state or territory ('il', 'Illinois', 'ilinois', 'Nueva York', 'D.C.') as its USPS code."""
+"""Read a US state or territory ('il', 'Illinois', 'Nueva York', '伊利诺伊州', 'Chicago IL') as its USPS code.
+
+The names in every language, the codes that are also words, and the places whose state is known are
+data a translator can read: locales/us_states.yaml.
+"""
 
 from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 from bot.answers.base import ParseContext, Parsed, fail
 from bot.answers.fuzzy import closest
 from bot.core.text import normalize
 
-# USPS code -> names and common ways of writing them, normalised (lower case, no accents or dots).
-STATES: dict[str, tuple[str, ...]] = {
-    "AL": ("alabama", "ala"),
-    "AK": ("alaska",),
-    "AZ": ("arizona", "ariz"),
-    "AR": ("arkansas", "ark"),
-    "CA": ("california", "calif", "cali", "california state"),
-    "CO": ("colorado", "colo"),
-    "CT": ("connecticut", "conn"),
-    "DE": ("delaware", "del"),
-    "DC": ("district of columbia", "washington dc", "washington d c", "dc", "distrito de columbia"),
-    "FL": ("florida", "fla"),
-    "GA": ("georgia",),
-    "HI": ("hawaii", "hawai"),
-    "ID": ("idaho",),
-    "IL": ("illinois", "ill"),
-    "IN": ("indiana", "ind"),
-    "IA": ("iowa",),
-    "KS": ("kansas", "kan"),
-    "KY": ("kentucky",),
-    "LA": ("louisiana", "luisiana"),
-    "ME": ("maine",),
-    "MD": ("maryland",),
-    "MA": ("massachusetts", "mass", "massachussets"),
-    "MI": ("michigan", "mich", "michigan state"),
-    "MN": ("minnesota", "minn"),
-    "MS": ("mississippi", "misisipi", "miss"),
-    "MO": ("missouri", "misuri"),
-    "MT": ("montana",),
-    "NE": ("nebraska", "neb"),
-    "NV": ("nevada", "nev"),
-    "NH": ("new hampshire", "nuevo hampshire"),
-    "NJ": ("new jersey", "nueva jersey", "jersey"),
-    "NM": ("new mexico", "nuevo mexico"),
-    "NY": ("new york", "nueva york", "new york state", "nyc", "new york city"),
-    "NC": ("north carolina", "carolina del norte", "n carolina"),
-    "ND": ("north dakota", "dakota del norte", "n dakota"),
-    "OH": ("ohio",),
-    "OK": ("oklahoma", "okla"),
-    "OR": ("oregon", "ore"),
-    "PA": ("pennsylvania", "penn", "pensilvania", "pa"),
-    "RI": ("rhode island",),
-    "SC": ("south carolina", "carolina del sur", "s carolina"),
-    "SD": ("south dakota", "dakota del sur", "s dakota"),
-    "TN": ("tennessee", "tenn", "tenesi"),
-    "TX": ("texas", "tex", "tejas"),
-    "UT": ("utah",),
-    "VT": ("vermont",),
-    "VA": ("virginia",),
-    "WA": ("washington", "wash", "washington state"),
-    "WV": ("west virginia", "w virginia", "virginia occidental"),
-    "WI": ("wisconsin", "wis", "wisc"),
-    "WY": ("wyoming",),
-    "PR": ("puerto rico",),
-    "GU": ("guam",),
-    "VI": ("virgin islands", "us virgin islands", "islas virgenes"),
-    "AS": ("american samoa", "samoa americana"),
-    "MP": ("northern mariana islands", "northern marianas", "mariana islands", "marianas"),
-}
-_CANDIDATES = {code: [code.lower(), *names] for code, names in STATES.items()}
-_EXACT = {word: code for code, words in _CANDIDATES.items() for word in words}
-_EXACT_FOLDED = {word.replace(" ", ""): code for word, code in _EXACT.items()}
-
+DATA_FILE = Path(__file__).resolve().parents[2] / "locales" / "us_states.yaml"
+CONFIRM = "confirm_state"  # the system message that reads a guessed state back for a YES
 
 _PREFIXES = (
     "in the state of ", "the state of ", "state of ", "in ", "estado de ", "en el estado de ", "en ", "no estado de ",
     "em ", "no ", "stan ", "w stanie ", "w ", "dans l etat de ", "dans l ", "dans le ", "dans ", "nan eta ", "nan ",
+    "在", "فى ", "في ", "ولاية ",
 )  # fmt: skip
 
 
+@cache
+def _data() -> dict:
+    return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+
+
+@cache
+def state_names() -> dict[str, dict[str, tuple[str, ...]]]:
+    """USPS code -> language -> names as written (the first is how it reads back)."""
+    return {code: {lang: tuple(names) for lang, names in langs.items()} for code, langs in _data()["states"].items()}
+
+
+@cache
+def _candidates() -> dict[str, list[str]]:
+    """USPS code -> every normalised name in every language (a name means its state whoever types it)."""
+    return {
+        code: list(dict.fromkeys(normalize(name) for names in langs.values() for name in names))
+        for code, langs in state_names().items()
+    }
+
+
+@cache
+def _exact() -> dict[str, str]:
+    found = {code.lower(): code for code in state_names()}
+    for code, names in _candidates().items():
+        found.update({name: code for name in names})
+        found.update({name.replace(" ", ""): code for name in names})  # 'newyork', 'd c'
+    return found
+
+
+@cache
+def _word_codes() -> frozenset[str]:
+    return frozenset(_data()["word_codes"])
+
+
+@cache
+def _places() -> dict[str, str]:
+    return {normalize(place): code for code, places in _data()["places"].items() for place in places}
+
+
 def parse_us_state(text: str, ctx: ParseContext) -> Parsed:
-    """Read a state by code or name, forgiving one or two slips in a name, as a two-letter USPS code."""
+    """Read a state by code or name in any language, forgiving a slip or two in a name; guesses are read back."""
     if ctx.options.get("dont_know") and ctx.says("dont_know", text):
         return Parsed(ok=True, value="unknown")
     said = normalize(text)
     for prefix in _PREFIXES:  # 'in Illinois', 'en Illinois', 'stan Illinois', 'estado de Illinois'
         said = said.removeprefix(prefix)
-    code = _EXACT.get(said) or _EXACT_FOLDED.get(said.replace(" ", ""))  # 'd c', 'newyork'
-    if code is None:
-        code = closest(said, _CANDIDATES)
+    if said in _word_codes():  # 'wi' is yes in Kreyòl, 'la' may be Los Angeles: ask, never guess
+        return Parsed(ok=True, value=said.upper(), confirm=CONFIRM)
+    code = _exact().get(said) or _exact().get(said.replace(" ", "")) or _city_and_code(said)
+    if code:
+        return Parsed(ok=True, value=code)
+    place = _places().get(said)
+    if place:  # 'Chicago', 'Cook County Jail': the state they are in, read back for a YES
+        return Parsed(ok=True, value=place, confirm=CONFIRM)
+    code = closest(said, _candidates())
     return Parsed(ok=True, value=code) if code else fail()
+
+
+def _city_and_code(said: str) -> str | None:
+    """'chicago il', 'chicago, illinois', 'joliet il usa': a place followed by its state's code or name."""
+    words = said.removesuffix(" usa").split(" ")
+    for cut in range(len(words) - 1, 0, -1):
+        place, state = " ".join(words[:cut]), " ".join(words[cut:])
+        code = _exact().get(state)
+        if code and (_places().get(place) in (code, None)):
+            return code
+    return None
+
+
+def display_name(code: str, locale: str) -> str | None:
+    """How a state reads back in a language: its first name there, else English's."""
+    langs = state_names().get(code)
+    if not langs:
+        return None
+    return (langs.get(locale) or langs["en"])[0]
