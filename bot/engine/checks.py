@@ -20,7 +20,7 @@ REQUIRED_MESSAGES = (
 )  # fmt: skip
 # Placeholders the engine fills itself, besides configuration and saved answers.
 MESSAGE_PLACEHOLDERS = {"flow_title", "prefill", "answer", "review", "ref", "refs", "kept_refs", "count"}
-REQUIRED_ANSWER_WORDS = ("yes", "no", "dont_know", "same", "continue", "start_over")
+REQUIRED_ANSWER_WORDS = ("yes", "no", "dont_know", "asks_person", "same", "continue", "start_over")
 ENGINE_OPTIONS = frozenset({"repeat"})  # options the engine itself reads, for any parser
 FIXED_CASES = {"yes", "no", "unknown", "skip"}  # values any question may route on
 

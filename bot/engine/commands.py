@@ -167,7 +167,10 @@ def choose_language(turn: Turn, walker: FlowWalker, keyword: str | None) -> bool
         offer_languages(turn)
         return True
     picked = languages.pick(turn.inputs.text)
-    if picked is None and turn.state.is_pending(PendingKind.LANGUAGE):
+    choosing = turn.state.is_pending(PendingKind.LANGUAGE)
+    if picked and turn.state.waiting and not choosing and languages.named(turn.inputs.text) is None:
+        picked = None  # at a question 'Frances', 'Chino' or 'haitian' is an answer; a language's own name switches
+    if picked is None and choosing:
         picked = languages.by_number(turn.inputs.text)
         if picked is None:
             turn.say(turn.system("language_unknown") + "\n" + languages.menu())

@@ -88,6 +88,10 @@ class LanguageMenu(Protocol):
         """Return the code for a menu number."""
         ...
 
+    def named(self, text: str) -> str | None:
+        """Return the code of the language whose own name the whole text is."""
+        ...
+
     def menu(self) -> str:
         """Return the language menu text."""
         ...

@@ -62,6 +62,14 @@ class Languages:
                 return language.code
         return None
 
+    def named(self, text: str) -> str | None:
+        """Return the code of the language whose own name the whole text is ('Español', 'francais', '中文')."""
+        said = normalize(text)
+        for language in self.by_code.values():
+            if said and said == normalize(language.name):
+                return language.code
+        return None
+
     def menu(self) -> str:
         """The compact language menu: 'Language / Idioma…:' then '1 English', '2 Español'…"""
         lines = [f"{n} {lang.name}" for n, lang in enumerate(self.by_code.values(), start=1)]
