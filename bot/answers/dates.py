@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -22,84 +22,15 @@ from dateparser.languages.loader import default_loader
 from rapidfuzz.distance import OSA
 
 from bot.answers.base import ParseContext, Parsed, fail
+from bot.answers.day_parts import aliases, day_of_month_pattern, read_part
 from bot.answers.fuzzy import closest
 from bot.core.text import APOSTROPHES, fold_digits
 
 OLDEST_YEAR = 1900
 YEARS_AHEAD = 10
 
-# Haitian Creole is not in dateparser: its date words become English ones (French works as is).
-_KREYOL = {
-    "ye": "yesterday",
-    "aye": "yesterday",
-    "avanye": "2 days ago",
-    "jodi a": "today",
-    "jodia": "today",
-    "jodi": "today",
-    "demen": "tomorrow",
-    "janvye": "january",
-    "fevriye": "february",
-    "mas": "march",
-    "avril": "april",
-    "me": "may",
-    "jen": "june",
-    "jiye": "july",
-    "out": "august",
-    "septanm": "september",
-    "oktob": "october",
-    "novanm": "november",
-    "desanm": "december",
-    "lendi": "monday",
-    "madi": "tuesday",
-    "mekredi": "wednesday",
-    "jedi": "thursday",
-    "vandredi": "friday",
-    "samdi": "saturday",
-    "dimanch": "sunday",
-    **{
-        f"{day} pase": f"last {english}"
-        for day, english in [
-            ("lendi", "monday"),
-            ("madi", "tuesday"),
-            ("mekredi", "wednesday"),
-            ("jedi", "thursday"),
-            ("vandredi", "friday"),
-            ("samdi", "saturday"),
-            ("dimanch", "sunday"),
-        ]
-    },
-}
-_LANGUAGE_ALIASES = {"ht": ("fr",)}  # plus English, always
+_LANGUAGE_ALIASES = {"ht": ("fr",)}  # plus English, always; Kreyòl's own words are aliases (date_words.yaml)
 _DATE_ORDER = {"ht": "DMY"}
-_ES_DAYS = {
-    "monday": "lunes", "tuesday": "martes", "wednesday": "miercoles", "thursday": "jueves",
-    "friday": "viernes", "saturday": "sabado", "sunday": "domingo",
-}  # fmt: skip
-# Words dateparser misses: Mexican Spanish, English short forms, French without its apostrophe.
-_WORD_ALIASES = {
-    "antier": "anteayer",
-    "thurs": "thursday",
-    "weds": "wednesday",
-    "aujourdhui": "today",
-    "aujourd hui": "today",
-    "avant hier": "2 days ago",
-    "avant-hier": "2 days ago",
-    # '上周五', '上个星期五', '上礼拜五' (Chinese): last Friday
-    **{
-        f"{prefix}{number}": f"last {english}"
-        for english, number in zip(_ES_DAYS, "一二三四五六日", strict=True)
-        for prefix in ("上周", "上个星期", "上星期", "上礼拜", "上个礼拜")
-    },
-    # 'el lunes pasado', 'sabado pasado' (Spanish), 'sexta passada' (Portuguese): last week's day
-    **{f"{article}{day} pasado": f"last {english}" for english, day in _ES_DAYS.items() for article in ("", "el ")},
-    "segunda passada": "last monday",
-    "terca passada": "last tuesday",
-    "quarta passada": "last wednesday",
-    "quinta passada": "last thursday",
-    "sexta passada": "last friday",
-    "sabado passado": "last saturday",
-    "domingo passado": "last sunday",
-}
 
 _NUMERIC = re.compile(r"(\d{1,4})(?:\s*[/.\-]\s*|\s+)(\d{1,2})(?:(?:\s*[/.\-]\s*|\s+)('?\d{1,2}|\d{4}))?")
 _CHINESE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]?")
@@ -218,10 +149,8 @@ def _fix_typos(said: str, languages: tuple[str, ...]) -> str:
 
 
 def _translate(said: str, locale: str) -> str:
-    """Swap the words dateparser does not know for ones it does (Kreyol, Mexican Spanish)."""
-    table = dict(_WORD_ALIASES)
-    if language_of(locale) == "ht":
-        table.update(_KREYOL)
+    """Swap the words dateparser does not know for ones it does (Kreyòl, Mexican Spanish, Levantine Arabic)."""
+    table = aliases(language_of(locale))
     for phrase in sorted(table, key=len, reverse=True):
         said = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", table[phrase], said)
     return said
@@ -331,6 +260,9 @@ def read_day(said: str, ctx: ParseContext, now: datetime) -> Day | None:
     languages = dateparser_languages(ctx.locale)
     said = _translate(said, ctx.locale)
     today = now.date()
+    of_month = _day_of_month(said, today, prefer_future)
+    if of_month:
+        return of_month
     for attempt in _attempts(said, languages):
         day = _numeric(attempt, order, today, prefer_future) or _with_dateparser(
             attempt, languages, order, now, prefer_future
@@ -340,12 +272,42 @@ def read_day(said: str, ctx: ParseContext, now: datetime) -> Day | None:
     return None
 
 
+def _day_of_month(said: str, today: date, prefer_future: bool) -> Day | None:
+    """'the 28th', 'el 28', 'le 28', '28号': the latest such day not after today (or the next, preferring the future).
+
+    A bare '28' is not read this way: without 'the' or 'th' it may be anything.
+    """
+    match = day_of_month_pattern().fullmatch(said)
+    if not match or match.group(0) == match.group("day"):
+        return None
+    number, step = int(match.group("day")), 1 if prefer_future else -1
+    month = date(today.year, today.month, 1)
+    for _ in range(3):  # the 31st may be two months back
+        try:
+            found = month.replace(day=number)
+        except ValueError:
+            found = None
+        if found and ((found >= today) if prefer_future else (found <= today)):
+            return Day(found)
+        month = (
+            (month + timedelta(days=32 * step)).replace(day=1)
+            if step > 0
+            else (month - timedelta(days=1)).replace(day=1)
+        )
+    return None
+
+
 def parse_date(text: str, ctx: ParseContext) -> Parsed:
     """Read a calendar date as 'YYYY-MM-DD', in the texter's language and the hotline's time zone."""
     if ctx.options.get("dont_know") and ctx.says("dont_know", text):
         return Parsed(ok=True, value="unknown")
     now = local_now(ctx)
-    day = read_day(clean(text), ctx, now)
+    said = clean(text)
+    day = read_day(said, ctx, now)
+    if day is None:  # 'yesterday morning', 'anoche', 'hier soir': the day, whatever the part of it
+        part, rest = read_part(said)
+        if part is not None:
+            day = read_day(rest, ctx, now) if rest else Day(now.date() - timedelta(days=part.days_back))
     if day is None:
         return fail()  # the question's own hint says what kind of date, and whether SKIP works
     found = day.value

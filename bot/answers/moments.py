@@ -19,135 +19,13 @@ from dateparser.date import DateDataParser
 
 from bot.answers.base import ParseContext, Parsed, fail
 from bot.answers.dates import clean, dateparser_languages, local_now, read_day
+from bot.answers.day_parts import read_part
 
 AFTERNOON_UNTIL = 6  # without am/pm, 'at 3' on another day is 15:00 and 'at 8' is 08:00
 
 
-@dataclass(frozen=True)
-class PartOfDay:
-    """A part of the day: the hour it stands for, when it starts, and whether it is as good as a clock time."""
+NIGHT, LAST_NIGHT = "night", "last_night"  # parts of the day (locales/date_words.yaml) a 12 ends
 
-    hour: int
-    starts: int
-    pm: bool
-    days_back: int = 0
-    exact: bool = False
-
-
-MORNING = PartOfDay(hour=9, starts=5, pm=False)
-EARLY_MORNING = PartOfDay(hour=5, starts=0, pm=False)
-NOON = PartOfDay(hour=12, starts=12, pm=True, exact=True)
-AFTERNOON = PartOfDay(hour=15, starts=12, pm=True)
-EVENING = PartOfDay(hour=19, starts=17, pm=True)
-NIGHT = PartOfDay(hour=22, starts=20, pm=True)
-LAST_NIGHT = PartOfDay(hour=22, starts=20, pm=True, days_back=1)
-MIDNIGHT = PartOfDay(hour=0, starts=0, pm=False, exact=True)
-
-# Folded (lower case, no accents, 'ł' as 'l'). Longer phrases are tried first.
-_PARTS: dict[str, PartOfDay] = {
-    **dict.fromkeys(
-        [
-            "this morning",
-            "in the morning",
-            "morning",
-            "esta manana",
-            "en la manana",
-            "por la manana",
-            "de la manana",
-            "rano",
-            "z rana",
-            "ce matin",
-            "le matin",
-            "du matin",
-            "matin",
-            "de manha",
-            "pela manha",
-            "esta manha",
-            "hoje de manha",
-            "maten an",
-            "maten",
-            "上午",
-            "早上",
-        ],
-        MORNING,
-    ),
-    **dict.fromkeys(
-        ["early this morning", "early morning", "madrugada", "de madrugada", "en la madrugada", "凌晨"],
-        EARLY_MORNING,
-    ),
-    **dict.fromkeys(["noon", "midday", "mediodia", "al mediodia", "w poludnie", "midi", "meio dia", "中午"], NOON),
-    **dict.fromkeys(
-        [
-            "this afternoon",
-            "in the afternoon",
-            "afternoon",
-            "esta tarde",
-            "en la tarde",
-            "por la tarde",
-            "de la tarde",
-            "tarde",
-            "po poludniu",
-            "popoludniu",
-            "apres midi",
-            "cet apres midi",
-            "de l apres midi",
-            "a tarde",
-            "de tarde",
-            "apremidi",
-            "下午",
-        ],
-        AFTERNOON,
-    ),
-    **dict.fromkeys(
-        [
-            "this evening",
-            "in the evening",
-            "evening",
-            "wieczorem",
-            "wieczor",
-            "ce soir",
-            "le soir",
-            "du soir",
-            "soir",
-            "aswe",
-            "傍晚",
-        ],
-        EVENING,
-    ),
-    **dict.fromkeys(
-        [
-            "tonight",
-            "at night",
-            "in the night",
-            "night",
-            "esta noche",
-            "en la noche",
-            "por la noche",
-            "de la noche",
-            "noche",
-            "w nocy",
-            "noca",
-            "cette nuit",
-            "la nuit",
-            "nuit",
-            "a noite",
-            "de noite",
-            "esta noite",
-            "lannwit",
-            "晚上",
-        ],
-        NIGHT,
-    ),
-    **dict.fromkeys(["last night", "anoche", "ye swa", "ontem a noite", "hier soir", "昨晚"], LAST_NIGHT),
-    **dict.fromkeys(["midnight", "medianoche", "polnoc", "minuit", "meia noite", "午夜"], MIDNIGHT),
-}
-_PART_PATTERN = re.compile(
-    "|".join(
-        # Chinese has no spaces between words, so its phrases need no word boundaries.
-        rf"(?<!\w){re.escape(phrase)}(?!\w)" if phrase.isascii() else re.escape(phrase)
-        for phrase in sorted(_PARTS, key=len, reverse=True)
-    )
-)
 
 _APPROXIMATELY = (
     r"around|about|approx|approximately|roughly|like|maybe|como|como a|cerca de|alrededor de|mas o menos|"
@@ -223,14 +101,6 @@ def _cut(said: str, start: int, end: int) -> str:
     return " ".join((said[:start] + " " + said[end:]).split())
 
 
-def _read_part(said: str) -> tuple[PartOfDay | None, str]:
-    """Find a part of the day ('this morning', 'anoche') and return it with the rest of the text."""
-    match = _PART_PATTERN.search(said)
-    if not match:
-        return None, said
-    return _PARTS[match.group(0)], _cut(said, match.start(), match.end())
-
-
 def _relative_time(said: str, ctx: ParseContext, now: datetime) -> datetime | None:
     """Read 'now', '2 hours ago', 'hace 2 horas' with dateparser; None when the text is not a time."""
     parser = DateDataParser(
@@ -286,7 +156,7 @@ def parse_datetime(text: str, ctx: ParseContext) -> Parsed:
         clock, rest = _read_clock(said)
     except BadClock:
         return fail()
-    part, rest = _read_part(rest)
+    part, rest = read_part(rest)
     rest = _EDGE_FILLER.sub("", rest).strip()
 
     if clock is None and part is None:
@@ -308,7 +178,7 @@ def parse_datetime(text: str, ctx: ParseContext) -> Parsed:
     if clock is not None:
         if not clock.settled and part is not None:
             clock = Clock(clock.hour + 12 if part.pm else clock.hour, clock.minute, True, clock.approximate)
-        elif clock.hour == 12 and part in (NIGHT, LAST_NIGHT):
+        elif clock.hour == 12 and part is not None and part.name in (NIGHT, LAST_NIGHT):
             # '12 at night', 'a las 12 de la noche': the midnight that ends that day.
             clock = Clock(0, clock.minute, True, clock.approximate)
             day = day + timedelta(days=1) if day is not None else None

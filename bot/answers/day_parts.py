@@ -1,0 +1,83 @@
+"""Parts of the day and the date words dateparser misses, from locales/date_words.yaml (data a translator reads)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_FILE = Path(__file__).resolve().parents[2] / "locales" / "date_words.yaml"
+
+
+@dataclass(frozen=True)
+class PartOfDay:
+    """A part of the day: the hour it stands for, when it starts, and whether it is as good as a clock time."""
+
+    name: str
+    hour: int
+    starts: int
+    pm: bool
+    days_back: int = 0
+    exact: bool = False
+
+
+@cache
+def _data() -> dict[str, Any]:
+    return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+
+
+@cache
+def parts() -> dict[str, PartOfDay]:
+    """Every part of the day by name ('morning', 'last_night')."""
+    return {
+        name: PartOfDay(name=name, **{key: value for key, value in part.items() if key != "words"})
+        for name, part in _data()["parts_of_day"].items()
+    }
+
+
+@cache
+def _phrases() -> dict[str, PartOfDay]:
+    return {phrase: parts()[name] for name, part in _data()["parts_of_day"].items() for phrase in part["words"]}
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    return re.compile(
+        "|".join(
+            # Chinese and Arabic phrases are matched without word boundaries only where the script has no spaces.
+            rf"(?<!\w){re.escape(phrase)}(?!\w)" if not _unspaced(phrase) else re.escape(phrase)
+            for phrase in sorted(_phrases(), key=len, reverse=True)
+        )
+    )
+
+
+def _unspaced(phrase: str) -> bool:
+    return any("\u3000" <= ch <= "\u9fff" for ch in phrase)
+
+
+def read_part(said: str) -> tuple[PartOfDay | None, str]:
+    """Find a part of the day ('this morning', 'anoche', 'مساء') in a cleaned text; return it and the rest."""
+    match = _pattern().search(said)
+    if not match:
+        return None, said
+    rest = " ".join((said[: match.start()] + " " + said[match.end() :]).split())
+    return _phrases()[match.group(0)], rest
+
+
+@cache
+def aliases(language: str) -> dict[str, str]:
+    """Words dateparser misses and the words it reads instead, for one language (and every language's)."""
+    table = _data()["aliases"]
+    return {**table.get("all", {}), **table.get(language, {})}
+
+
+@cache
+def day_of_month_pattern() -> re.Pattern[str]:
+    """'the 28th', '28th', 'el 28', 'le 28', 'o dia 28', '28号': a day of the month without its month."""
+    articles = "|".join(re.escape(a) for a in sorted(_data()["day_articles"], key=len, reverse=True))
+    ordinals = "|".join(re.escape(o) for o in sorted(_data()["ordinals"], key=len, reverse=True))
+    return re.compile(rf"(?:(?:{articles})\s*)?(?P<day>\d{{1,2}})\s*(?P<ordinal>{ordinals})?")
