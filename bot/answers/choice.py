@@ -25,12 +25,29 @@ def parse_choice(text: str, ctx: ParseContext) -> Parsed:
         for value, words in ctx.choices.items():
             if number.group(1) in words:
                 return Parsed(ok=True, value=value)
+    number = _wrapped_number(said, ctx.words.get("number_words", ()))
+    if number:
+        for value, words in ctx.choices.items():
+            if number in words:
+                return Parsed(ok=True, value=value)
     near = closest(said, ctx.choices)
     if near is not None:
         return Parsed(ok=True, value=near)
     if ctx.options.get("contains"):
         return _contained(said, ctx)
     return fail()
+
+
+def _wrapped_number(said: str, number_words: list[str] | tuple[str, ...]) -> str | None:
+    """'option 2', 'la 2', 'numero 2', '2号', '第2': the number, once the words around it are taken away."""
+    rest = said
+    for word in sorted(number_words, key=len, reverse=True):
+        if word.isascii():
+            rest = f" {rest} ".replace(f" {word} ", " ").strip()
+        else:  # unspaced scripts: '2号', '第2'
+            rest = rest.replace(word, " ").strip()
+    rest = " ".join(rest.split())
+    return rest if rest != said and rest.isdigit() and len(rest) <= 2 else None
 
 
 def _contained(said: str, ctx: ParseContext) -> Parsed:

@@ -1,0 +1,38 @@
+"""Main-menu picks as families type them (tests/corpora/menu.yaml): digits in any script, typos, words."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.answers import PARSERS
+from bot.config import PROJECT_ROOT
+from bot.core.text import split_words
+from bot.engine.flow import text_key
+from bot.engine.loader import load_flows
+from tests.answers.test_yes_no_corpus import CATALOGS, context
+
+CORPUS = yaml.safe_load((Path(__file__).parents[1] / "corpora" / "menu.yaml").read_text(encoding="utf-8"))
+CASES = [(locale, str(text), expected) for locale, answers in CORPUS.items() for text, expected in answers.items()]
+MENU = load_flows(PROJECT_ROOT / "flows").flows["menu"]
+
+
+def reading(locale: str, text: str) -> str:
+    node = MENU.nodes[MENU.start]
+    assert node.ask is not None
+    translate = CATALOGS.translator(locale)
+    choices = {}
+    for choice in node.ask.choices:
+        english = split_words(choice.words)
+        own = split_words(translate(text_key("menu", node, "choice", choice.value), choice.words))
+        choices[choice.value] = english + [word for word in own if word not in english]
+    parsed = PARSERS["choice"](text, replace(context(locale), choices=choices, options=node.ask.options))
+    return str(parsed.value) if parsed.ok else "ask"
+
+
+@pytest.mark.parametrize(("locale", "text", "expected"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def test_a_menu_pick_is_read_as_meant(locale: str, text: str, expected: str) -> None:
+    assert reading(locale, text) == expected
