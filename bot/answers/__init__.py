@@ -42,7 +42,7 @@ RULES: dict[str, ParserRules] = {
     "phone": ParserRules(options=frozenset({"dont_know", "region"})),
     "a_number": ParserRules(options=frozenset({"dont_know"})),
     "us_state": ParserRules(options=frozenset({"dont_know"}), messages=("confirm_state",)),
-    "release_time": ParserRules(options=frozenset({"dont_know", "prefer"})),
+    "release_time": ParserRules(options=frozenset({"dont_know", "prefer", "zone_from"})),
     "callback": ParserRules(options=frozenset({"dont_know", "region"})),
     "media": ParserRules(messages=("photo_hint",)),
     "review": ParserRules(),

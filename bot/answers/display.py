@@ -38,7 +38,9 @@ def show_date(value: Any, locale: str, timezone: str) -> str:
 def show_datetime(value: Any, locale: str, timezone: str) -> str:
     """A moment in the hotline's time zone: 'Tue, Nov 25, 8:00 PM'; a date alone stays a date."""
     data = value if isinstance(value, dict) else {"at": value}
-    moment = datetime.fromisoformat(str(data["at"])).astimezone(ZoneInfo(timezone))
+    moment = datetime.fromisoformat(str(data["at"]))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(timezone))  # a time read in the jail's zone reads back in it
     if data.get("date_only"):
         return format_date(moment.date(), format="medium", locale=babel_locale(locale)).translate(_SPACES)
     where = babel_locale(locale)

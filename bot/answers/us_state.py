@@ -94,6 +94,11 @@ def _city_and_code(said: str) -> str | None:
     return None
 
 
+def state_zone(code: str) -> str | None:
+    """The time zone most of a state's jails keep ('CA' -> America/Los_Angeles), or None when not known."""
+    return _data().get("zones", {}).get(code)
+
+
 def display_name(code: str, locale: str) -> str | None:
     """How a state reads back in a language: its first name there, else English's."""
     langs = state_names().get(code)

@@ -34,6 +34,7 @@ class ParseContext:
     options: dict[str, Any] = field(default_factory=dict)
     media: tuple[dict[str, str], ...] = ()  # photos sent with this text: {"url", "content_type"}
     sender: str = ""  # the texter's own number in E.164, for "same number" answers
+    answers: Mapping[str, Any] = field(default_factory=dict)  # earlier answers (a time read in the jail's zone)
 
     def says(self, name: str, text: str) -> bool:
         """Whether the whole answer is one of the shared answer words `name` ("yes", "dont_know"…).

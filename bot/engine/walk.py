@@ -168,6 +168,7 @@ class FlowWalker:
             options=ask.options,
             media=turn.inputs.media,
             sender=turn.inputs.sender,
+            answers=dict(turn.state.answers),
         )
 
     def display(self, node: Node, parsed: Parsed) -> str:

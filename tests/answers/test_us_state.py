@@ -85,3 +85,30 @@ def test_dont_know_when_the_question_allows_it() -> None:
 )
 def test_a_state_with_a_preposition_in_front(text: str, code: str) -> None:
     assert parse_us_state(text, context()).value == code
+
+
+def test_every_state_has_a_time_zone_that_exists() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.answers.us_state import state_zone
+
+    for code in state_names():
+        zone = state_zone(code)
+        assert zone is not None, code
+        ZoneInfo(zone)
+
+
+def test_a_release_time_is_read_in_the_jails_own_time_zone() -> None:
+    """'yesterday at 3pm' at a California jail is 3 p.m. Pacific; at a jail in Illinois, 3 p.m. Central."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from bot.answers.display import show_datetime
+
+    base = replace(context(), now=datetime(2026, 12, 2, 18, 0, tzinfo=UTC), options={"zone_from": "state"})
+    california = PARSERS["release_time"]("yesterday at 3pm", replace(base, answers={"state": "CA"}))
+    illinois = PARSERS["release_time"]("yesterday at 3pm", replace(base, answers={"state": "IL"}))
+    unknown = PARSERS["release_time"]("yesterday at 3pm", replace(base, answers={"state": "unknown"}))
+    assert california.value["at"] == "2026-12-01T15:00:00-08:00"
+    assert illinois.value["at"] == unknown.value["at"] == "2026-12-01T15:00:00-06:00"
+    assert "3:00" in show_datetime(california.value, "en", "America/Chicago")  # read back in the jail's time
