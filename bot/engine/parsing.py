@@ -51,6 +51,9 @@ Display = Callable[[Any, str, str], str]
 
 # The parser the engine reads its own resume menu with (CONTINUE or START OVER).
 CHOICE_PARSER = "choice"
+# Parsers the engine treats apart: photos are kept from any text of a flow; free text is never a plain answer.
+MEDIA_PARSER = "media"
+FREE_TEXT_PARSER = "text"
 # The parser the engine reads a YES or NO to a read-back with ("sí claro", "no, they moved him").
 YES_NO_PARSER = "yes_no"
 

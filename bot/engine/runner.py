@@ -72,7 +72,7 @@ class _Dispatch:
             commands.answer_delete(turn, self.walker)
         elif not turn.state.waiting:
             self.start(keyword)
-        elif self.resume_due(keyword):
+        elif self.resume_due(keyword) and not self.walker.clear_answer(turn.inputs.text):
             commands.offer_resume(turn, turn.state.flow or "")
         else:
             self.answer(keyword)
@@ -117,7 +117,8 @@ class _Dispatch:
         )
 
     def answer(self, keyword: str | None) -> None:
-        """The text answers the waiting question, unless it is BACK or SKIP."""
+        """The text answers the waiting question, unless it is BACK or SKIP; photos sent with it are kept."""
+        self.walker.keep_photos()
         if keyword == "back":
             self.walker.go_back()
         elif keyword == "skip":

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from bot.core.text import split_words
 from bot.engine.flow import END, WAIT_PREFIX, Node, split_target, text_key
-from bot.engine.parsing import ParseContext, Parsed
+from bot.engine.parsing import FREE_TEXT_PARSER, MEDIA_PARSER, ParseContext, Parsed
 from bot.engine.state import Pending
 from bot.engine.turn import Turn
 
@@ -145,6 +145,30 @@ class FlowWalker:
         st = self.turn.state
         return self.turn.flows.flows[st.flow].nodes[st.node]
 
+    def clear_answer(self, text: str) -> bool:
+        """Whether a text is plainly an answer to the waiting question (a pick, a date), so a late reply is kept.
+
+        Free text is never plain: after a long pause 'hi' is a greeting, not a name.
+        """
+        node = self.current()
+        if node.ask is None or node.ask.parser == FREE_TEXT_PARSER or self.turn.state.pending:
+            return False
+        parsed = self.turn.answering.parsers[node.ask.parser](
+            text, self.parse_context(self.turn.state.flow or "", node)
+        )
+        return parsed.ok
+
+    def keep_photos(self) -> None:
+        """Photos sent at any point of a flow are kept for its photo question, whatever is being asked now."""
+        turn, st = self.turn, self.turn.state
+        if not turn.inputs.media or not st.flow:
+            return
+        for name, node in turn.flows.flows[st.flow].nodes.items():
+            if node.ask and node.ask.parser == MEDIA_PARSER and node.ask.save and name != st.node:
+                kept = list(st.answers.get(node.ask.save) or [])
+                kept += [dict(item) for item in turn.inputs.media if dict(item) not in kept]
+                st.answers[node.ask.save] = kept
+
     def reask(self) -> None:
         """Ask the waiting question again, forgetting any question of the hotline's own."""
         self.turn.state.pending = None
@@ -240,7 +264,11 @@ class FlowWalker:
         if parsed.notice:
             turn.say_system(parsed.notice)
         if node.ask.save:
-            st.answers[node.ask.save] = parsed.value
+            value = parsed.value
+            if node.ask.parser == MEDIA_PARSER:  # photos sent earlier stay, whatever is answered here
+                earlier = [item for item in st.answers.get(node.ask.save) or [] if item not in (value or [])]
+                value = [*earlier, *(value or [])] or None
+            st.answers[node.ask.save] = value
             st.shown[node.ask.save] = shown if shown is not None else self.display(node, parsed)
             if node.ask.remember and remember and parsed.value is not None:
                 turn.emit("remember", {node.ask.save: parsed.value})
