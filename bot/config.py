@@ -71,6 +71,7 @@ def settings_from_env(instance_path: str) -> dict[str, Any]:
         "CONVERSATION_RESUME_AFTER_MINUTES": _int("CONVERSATION_RESUME_AFTER_MINUTES", 60),
         "FLOWS_DIR": os.environ.get("FLOWS_DIR", str(PROJECT_ROOT / "flows")),
         "LOCALES_DIR": os.environ.get("LOCALES_DIR", str(PROJECT_ROOT / "locales")),
+        "JOURNAL_DIR": os.environ.get("JOURNAL_DIR") or str(Path(instance_path) / "journal"),
     }
     for key, default in CONTACT_DEFAULTS.items():
         settings[key] = os.environ.get(key, default)
@@ -122,6 +123,7 @@ class Settings:
     conversation_resume_after_minutes: int
     flows_dir: Path
     locales_dir: Path
+    journal_dir: Path
     org_name: str
     legal_help_phone: str
     family_support_phone: str

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -11,9 +13,10 @@ from sqlmodel import Session
 
 from bot.answers import ANSWERING, RULES
 from bot.config import CONTACT_DEFAULTS, Settings
+from bot.core.deadline import Late, call_within
 from bot.core.inbound import Inbound
-from bot.core.logsafe import describe_exception
-from bot.core.segments import split_to_budget
+from bot.core.logsafe import describe_exception, log_fields
+from bot.core.segments import SEGMENT_BUDGET, count_segments, split_to_budget
 from bot.engine import runner
 from bot.engine.checks import FlowRules
 from bot.engine.flow import FlowSet
@@ -22,14 +25,17 @@ from bot.engine.state import State
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.languages import Detector, Languages, load_languages
 from bot.i18n.speech import build_speech
-from bot.storage import contact_settings, conversations, reports
-from bot.storage.database import Database
+from bot.sms.journal import Journal
+from bot.storage import contact_settings, conversations, outbox_rows, reports
+from bot.storage.database import UNAVAILABLE, Database
 from bot.storage.models import utcnow
 
 log = logging.getLogger("holdline.hotline")
 
 CARRIER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
 FLOW_EVENTS = frozenset({"submit_report"})  # the `event:` values a flow node may name; handled in receive()
+WEBHOOK_DEADLINE_SECONDS = 7.0  # the normal path's share of Twilio's 15 s; the journal answers after it
+REMEMBERED_SENDERS = 10_000  # senders whose language this process remembers, for answers without the database
 
 
 @dataclass
@@ -40,7 +46,9 @@ class Hotline:
     flows: FlowSet
     catalogs: Catalogs
     settings: Settings
+    journal: Journal
     clock: Callable[[], datetime] = field(default=utcnow)  # tests move time forward through this
+    deadline_seconds: float = WEBHOOK_DEADLINE_SECONDS
     speech: Speech = field(init=False)
     detector: Detector | None = field(init=False)
     languages: Languages = field(init=False)  # every language in the registry, with its review status
@@ -50,6 +58,8 @@ class Hotline:
         self.languages = load_languages(self.settings.locales_dir)
         self.speech, offered = build_speech(self.flows, self.catalogs, self.languages)
         self.detector = Detector(offered) if offered else None
+        self._locales: OrderedDict[str, str] = OrderedDict()  # address -> locale, of recently handled texts
+        self._locales_lock = threading.Lock()
 
     @property
     def policy(self) -> Policy:
@@ -80,20 +90,96 @@ class Hotline:
             for setting in CONTACT_DEFAULTS
         }
 
-    def receive(self, inbound: Inbound, now: datetime | None = None) -> list[str]:
-        """Store the text, then answer it; a repeated MessageSid gets the replies it already got."""
+    def answer(self, inbound: Inbound) -> list[str]:
+        """Answer a webhook: the normal path within the deadline, else keep the text in the journal.
+
+        A text from a sender with earlier texts still in the journal joins them, so each sender's
+        texts are handled in the order they arrived.
+        """
+        if self.journal.waits_for(inbound.address):
+            return self.keep_for_later(inbound)
+
+        def work(abandoned: threading.Event) -> list[str]:
+            if abandoned.is_set():  # queued behind stuck calls past the deadline: the journal has it
+                return []
+            return self.receive(inbound, later=abandoned.is_set)
+
+        try:
+            return call_within(self.deadline_seconds, work)
+        except (*UNAVAILABLE, Late) as exc:
+            log.warning("database unavailable, message %s journaled: %s", inbound.sid, describe_exception(exc))
+            return self.keep_for_later(inbound)
+
+    def keep_for_later(self, inbound: Inbound) -> list[str]:
+        """Journal the text and tell the texter honestly: received, answered shortly (or not kept: send again)."""
+        try:
+            self.journal.append(inbound, self.clock())
+        except OSError as exc:
+            log.error("message %s could not be journaled: %s", inbound.sid, describe_exception(exc))
+            return [self._said_without_database("not_received", inbound)]
+        log.info("message %s journaled", inbound.sid)
+        if (inbound.opt_out_type or "").upper() == "STOP":
+            return []  # an opt-out gets its one confirmation when it is replayed
+        return [self._said_without_database("received_later", inbound)]
+
+    def _said_without_database(self, key: str, inbound: Inbound) -> str:
+        """A system text in the sender's language if this process knows it or the text shows it; else in several."""
+        with self._locales_lock:
+            locale = self._locales.get(inbound.address)
+        if locale is None and self.detector is not None:
+            locale = self.detector.detect(inbound.body)
+        source = self.flows.messages[key]
+        context = self.context()
+        if locale is not None:
+            return self.catalogs.translator(locale)(f"system.{key}", source).format_map(context)
+        return self._in_every_language(f"{key}_short", context)
+
+    def _in_every_language(self, key: str, context: dict[str, str]) -> str:
+        """One text saying a short message in as many languages as fit the segment budget, English first."""
+        source, said = self.flows.messages[key], ""
+        for locale in self.catalogs.available():
+            line = self.catalogs.translator(locale)(f"system.{key}", source).format_map(context)
+            joined = f"{said}\n{line}" if said else line
+            if line in said.split("\n"):
+                continue
+            if count_segments(joined) > SEGMENT_BUDGET:
+                continue
+            said = joined
+        return said
+
+    def _remember_locale(self, address: str, locale: str) -> None:
+        with self._locales_lock:
+            self._locales[address] = locale
+            self._locales.move_to_end(address)
+            while len(self._locales) > REMEMBERED_SENDERS:
+                self._locales.popitem(last=False)
+
+    def receive(
+        self, inbound: Inbound, now: datetime | None = None, later: Callable[[], bool] | None = None
+    ) -> list[str]:
+        """Store the text, then answer it; a repeated MessageSid gets the replies it already got.
+
+        When `later()` is true at the end (replayed from the journal, or the webhook stopped
+        waiting), the replies go out through the outbox instead of the HTTP answer. Raises one of
+        UNAVAILABLE when the database cannot be used: the caller journals the text.
+        """
         now = now or self.clock()
+        log_fields.set({**log_fields.get(), "message_sid": inbound.sid})
         with self.db.transaction() as session:
             contact = conversations.upsert_contact(session, inbound.address, inbound.channel)
             contact_id = contact.id
             message_id, _new = conversations.record_inbound(session, contact, inbound)
         try:
-            return self._answer(contact_id, message_id, inbound, now)
+            return self._answer(contact_id, message_id, inbound, now, later or (lambda: False))
+        except UNAVAILABLE:
+            raise  # stored, still `received`: the journal's replay answers it once the database is back
         except Exception as exc:  # the texter must get an answer whatever broke
             log.error("inbound message %s failed: %s", inbound.sid, describe_exception(exc))
             return self._apologise(contact_id, message_id)
 
-    def _answer(self, contact_id: int, message_id: int, inbound: Inbound, now: datetime) -> list[str]:
+    def _answer(
+        self, contact_id: int, message_id: int, inbound: Inbound, now: datetime, later: Callable[[], bool]
+    ) -> list[str]:
         with self.db.transaction() as session:
             contact = conversations.lock_contact(session, contact_id)
             if conversations.inbound_status(session, message_id) != "received":
@@ -138,6 +224,7 @@ class Hotline:
                         session, contact, event.data["answers"], ref=ref, locale=contact.locale, now=now
                     )
                     replies = [reply.replace("{ref}", ref) for reply in replies]
+                    log_fields.set({**log_fields.get(), "report_ref": report.ref})
                     log.info("report %s submitted (urgency %s)", report.ref, report.urgency)
                 elif event.name == "locale":
                     conversations.set_locale(contact, event.data["locale"], event.data["source"])
@@ -152,10 +239,18 @@ class Hotline:
             if erased:  # nothing of this conversation is stored again, not even this text
                 return replies
             conversations.save_conversation(session, contact, outcome.state.to_dict(), now)
-            conversations.record_replies(session, contact, message_id, replies)
+            if later():  # nobody waits for this HTTP answer any more: text the replies instead
+                for body in replies:
+                    queued = conversations.queue_text(session, contact, body, now, reply_to_id=message_id)
+                    outbox_rows.enqueue_family_text(session, queued.id or 0, None, now)
+                replies = []
+            else:
+                conversations.record_replies(session, contact, message_id, replies)
             conversations.set_inbound_status(session, message_id, "handled")
+            locale = contact.locale
             log.info("inbound message %s handled with %d replies", inbound.sid, len(replies))
-            return replies
+        self._remember_locale(inbound.address, locale)
+        return replies
 
     def _apologise(self, contact_id: int, message_id: int) -> list[str]:
         """Mark the text failed (it stays stored for staff) and give the texter a short apology."""

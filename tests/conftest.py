@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -99,6 +100,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
 def make_app(database_url: str, **overrides: object) -> Flask:
     """Create a test app on the given database."""
     config = {"TESTING": True, "DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": TEST_AUTH_TOKEN}
+    config["JOURNAL_DIR"] = tempfile.mkdtemp(prefix="holdline-journal-")  # never the repository's instance/
     config.update(overrides)
     return create_app(config)
 

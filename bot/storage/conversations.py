@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -110,9 +110,9 @@ def record_replies(session: Session, contact: Contact, message_id: int, replies:
         session.add(_outbound(contact, body, "replied", reply_to_id=message_id))
 
 
-def queue_text(session: Session, contact: Contact, body: str, now: datetime) -> Message:
-    """Store a text for a contact as queued (the outbox sends it)."""
-    message = _outbound(contact, body, "queued", created_at=now)
+def queue_text(session: Session, contact: Contact, body: str, now: datetime, reply_to_id: int | None = None) -> Message:
+    """Store a text for a contact as queued (the outbox sends it); a late reply names the text it answers."""
+    message = _outbound(contact, body, "queued", created_at=now, reply_to_id=reply_to_id)
     session.add(message)
     session.flush()
     return message
@@ -172,3 +172,30 @@ def set_opted_out(contact: Contact, opted_out: bool, now: datetime) -> None:
     """Record that a number opted out (STOP) or back in (START)."""
     contact.opted_out = opted_out
     contact.opted_out_at = now if opted_out else None
+
+
+def unhandled_inbound(session: Session, before: datetime, limit: int) -> list[Inbound]:
+    """Texts stored but never handled (a process died or the database failed mid-way), oldest first."""
+    rows = session.execute(
+        select(Message, Contact)
+        .join(Contact, Contact.id == Message.contact_id)
+        .where(Message.direction == "in", Message.status == "received", Message.created_at < before)
+        .order_by(Message.id)
+        .limit(limit)
+    ).all()
+    return [
+        Inbound(
+            sid=message.sid or "",
+            address=contact.address,
+            channel=message.channel,
+            body=message.body,
+            media=tuple((item.get("url", ""), item.get("content_type", "")) for item in message.media),
+        )
+        for message, contact in rows
+    ]
+
+
+def count_unhandled(session: Session) -> int:
+    """How many stored texts wait to be handled."""
+    statement = select(func.count()).select_from(Message).where(Message.direction == "in", Message.status == "received")
+    return session.execute(statement).scalar_one()
