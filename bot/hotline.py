@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from bot.core.deadline import Late, call_within
 from bot.core.inbound import Inbound
 from bot.core.logsafe import describe_exception, log_fields
 from bot.core.segments import SEGMENT_BUDGET, count_segments, split_to_budget
+from bot.core.text import MAX_BODY, storable
 from bot.engine import runner
 from bot.engine.checks import FlowRules
 from bot.engine.flow import FlowSet
@@ -35,6 +37,7 @@ log = logging.getLogger("holdline.hotline")
 CARRIER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
 FLOW_EVENTS = frozenset({"submit_report"})  # the `event:` values a flow node may name; handled in receive()
 WEBHOOK_DEADLINE_SECONDS = 7.0  # the normal path's share of Twilio's 15 s; the journal answers after it
+BREAKER_SECONDS = 3.0  # after the database failed, texts go straight to the journal this long (one probes it)
 REMEMBERED_SENDERS = 10_000  # senders whose language this process remembers, for answers without the database
 
 
@@ -60,6 +63,8 @@ class Hotline:
         self.detector = Detector(offered) if offered else None
         self._locales: OrderedDict[str, str] = OrderedDict()  # address -> locale, of recently handled texts
         self._locales_lock = threading.Lock()
+        self._down_until = 0.0  # monotonic time until which this process does not try the database
+        self._breaker_lock = threading.Lock()
 
     @property
     def policy(self) -> Policy:
@@ -96,7 +101,7 @@ class Hotline:
         A text from a sender with earlier texts still in the journal joins them, so each sender's
         texts are handled in the order they arrived.
         """
-        if self.journal.waits_for(inbound.address):
+        if self._database_resting() or self.journal.waits_for(inbound.address):
             return self.keep_for_later(inbound)
 
         def work(abandoned: threading.Event) -> list[str]:
@@ -105,10 +110,34 @@ class Hotline:
             return self.receive(inbound, later=abandoned.is_set)
 
         try:
-            return call_within(self.deadline_seconds, work)
+            replies = call_within(self.deadline_seconds, work)
         except (*UNAVAILABLE, Late) as exc:
+            self._database_failed()
             log.warning("database unavailable, message %s journaled: %s", inbound.sid, describe_exception(exc))
             return self.keep_for_later(inbound)
+        except Exception as exc:  # a bug must not lose the text either: the replay tries again
+            log.error("message %s could not be stored, journaled: %s", inbound.sid, describe_exception(exc))
+            return self.keep_for_later(inbound)
+        self._down_until = 0.0
+        return replies
+
+    def _database_resting(self) -> bool:
+        """Whether to skip the database now: it failed moments ago, or another text is probing it.
+
+        Without this, every webhook would wait out the deadline on a frozen database and the
+        requests queued behind them would answer Twilio too late.
+        """
+        with self._breaker_lock:
+            now = time.monotonic()
+            if now < self._down_until:
+                return True
+            if self._down_until:  # this text probes; the others go to the journal until it knows
+                self._down_until = now + self.deadline_seconds
+            return False
+
+    def _database_failed(self) -> None:
+        with self._breaker_lock:
+            self._down_until = time.monotonic() + BREAKER_SECONDS
 
     def keep_for_later(self, inbound: Inbound) -> list[str]:
         """Journal the text and tell the texter honestly: received, answered shortly (or not kept: send again)."""
@@ -127,7 +156,7 @@ class Hotline:
         with self._locales_lock:
             locale = self._locales.get(inbound.address)
         if locale is None and self.detector is not None:
-            locale = self.detector.detect(inbound.body)
+            locale = self.detector.detect(storable(inbound.body)[:MAX_BODY])
         source = self.flows.messages[key]
         context = self.context()
         if locale is not None:
@@ -188,11 +217,12 @@ class Hotline:
             state = State.from_dict(data)
             locale_known = contact.locale_source != "default"
             detect = self.detector and not locale_known and not state.started
+            said = storable(inbound.body)[:MAX_BODY]  # longer than Twilio sends: stored whole, read this far
             outcome = runner.handle(
                 self.flows,
                 state,
                 Inputs(
-                    text=inbound.body,
+                    text=said,
                     now=now,
                     last_seen=last_seen,
                     locale=contact.locale,
@@ -204,7 +234,7 @@ class Hotline:
                     prefill={"from_state": inbound.from_state} if inbound.from_state else {},
                     profile=conversations.profile_of(contact),
                     locale_known=locale_known,
-                    detected=self.detector.detect(inbound.body) if detect and self.detector else None,
+                    detected=self.detector.detect(said) if detect and self.detector else None,
                     reports=reports.report_infos(session, contact),
                 ),
                 answering=ANSWERING,

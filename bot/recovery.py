@@ -50,7 +50,7 @@ def replay(hotline: Hotline) -> Replayed:
                 continue
             try:
                 hotline.receive(inbound, later=lambda: True)
-            except UNAVAILABLE as exc:
+            except Exception as exc:  # the database went away again (or a bug): this sender waits
                 log.warning("replaying message %s must wait: %s", inbound.sid, describe_exception(exc))
                 stuck.add(inbound.address)
                 done.waiting += 1
@@ -79,7 +79,7 @@ def _unhandled(hotline: Hotline) -> tuple[int, set[str]]:
         try:
             hotline.receive(inbound, later=lambda: True)
             handled += 1
-        except UNAVAILABLE as exc:
+        except Exception as exc:
             log.warning("unhandled message %s must wait: %s", inbound.sid, describe_exception(exc))
             stuck.add(inbound.address)
     return handled, stuck

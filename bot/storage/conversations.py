@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from bot.core.inbound import Inbound
 from bot.core.segments import count_segments
+from bot.core.text import from_raw_bytes, raw_bytes, storable
 from bot.storage.models import Contact, Conversation, Message, utcnow
 
 
@@ -56,9 +57,10 @@ def record_inbound(session: Session, contact: Contact, inbound: Inbound) -> tupl
             contact_id=contact.id,
             direction="in",
             channel=inbound.channel,
-            body=inbound.body,
+            body=storable(inbound.body),
+            raw_body=raw_bytes(inbound.body),
             media=[{"url": url, "content_type": kind} for url, kind in inbound.media],
-            segments=count_segments(inbound.body),
+            segments=count_segments(storable(inbound.body)),
             status="received",
             created_at=utcnow(),
         )
@@ -188,7 +190,7 @@ def unhandled_inbound(session: Session, before: datetime, limit: int) -> list[In
             sid=message.sid or "",
             address=contact.address,
             channel=message.channel,
-            body=message.body,
+            body=from_raw_bytes(message.raw_body) if message.raw_body is not None else message.body,
             media=tuple((item.get("url", ""), item.get("content_type", "")) for item in message.media),
         )
         for message, contact in rows

@@ -92,14 +92,19 @@ def test_a_frozen_database_is_answered_within_the_deadline_and_journaled(databas
     hotline: Hotline = app.extensions["holdline.hotline"]
     hotline.deadline_seconds = 1.0
     phone = Simulator(auth_token=TEST_AUTH_TOKEN, app=app, sender="+13125550177")
+    other = Simulator(auth_token=TEST_AUTH_TOKEN, app=app, sender="+13125550178")
     with silent_server() as port, database_down(hotline.db, str(tmp_path), frozen_port=port):
         started = time.monotonic()
         reply = phone.send("hello")
         assert time.monotonic() - started < 3
+        started = time.monotonic()
+        others = [other.send(body) for body in ("hi", "2", "menu")]  # no wait: the database just failed
+        assert time.monotonic() - started < 1
     assert reply.status == 200 and len(reply.texts) == 1
-    assert [e.inbound.body for e in hotline.journal.waiting()] == ["hello"]
-    assert recovery.replay(hotline).journaled == 1
-    assert [m.status for m in inbound_messages(hotline.db)] == ["handled"]
+    assert all(r.status == 200 and "received" in r.texts[0] for r in others)
+    assert [e.inbound.body for e in hotline.journal.waiting()] == ["hello", "hi", "2", "menu"]
+    assert recovery.replay(hotline).journaled == 4
+    assert [m.status for m in inbound_messages(hotline.db)] == ["handled"] * 4
     hotline.db.dispose()
 
 
