@@ -23,6 +23,7 @@ from bot.engine import runner
 from bot.engine.checks import FlowRules
 from bot.engine.flow import FlowSet
 from bot.engine.io import Inputs, Policy, Speech
+from bot.engine.keywords import match_keyword
 from bot.engine.state import State
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.languages import Detector, Languages, load_languages
@@ -30,7 +31,7 @@ from bot.i18n.speech import build_speech
 from bot.sms.journal import Journal
 from bot.storage import contact_settings, conversations, outbox_rows, reports
 from bot.storage.database import UNAVAILABLE, Database
-from bot.storage.models import utcnow
+from bot.storage.models import Contact, utcnow
 
 log = logging.getLogger("holdline.hotline")
 
@@ -213,6 +214,8 @@ class Hotline:
             contact = conversations.lock_contact(session, contact_id)
             if conversations.inbound_status(session, message_id) != "received":
                 return conversations.replies_to(session, message_id)
+            if self._over_inbound_limit(session, contact, inbound):
+                return self._limited(session, contact, message_id, inbound, now, later)
             data, last_seen = conversations.load_conversation(session, contact)
             state = State.from_dict(data)
             locale_known = contact.locale_source != "default"
@@ -269,18 +272,72 @@ class Hotline:
             if erased:  # nothing of this conversation is stored again, not even this text
                 return replies
             conversations.save_conversation(session, contact, outcome.state.to_dict(), now)
-            if later():  # nobody waits for this HTTP answer any more: text the replies instead
-                for body in replies:
-                    queued = conversations.queue_text(session, contact, body, now, reply_to_id=message_id)
-                    outbox_rows.enqueue_family_text(session, queued.id or 0, None, now)
-                replies = []
-            else:
-                conversations.record_replies(session, contact, message_id, replies)
+            replies = self._within_segment_budget(session, contact, inbound, replies)
+            replies = self._deliver(session, contact, message_id, replies, now, later)
             conversations.set_inbound_status(session, message_id, "handled")
             locale = contact.locale
             log.info("inbound message %s handled with %d replies", inbound.sid, len(replies))
         self._remember_locale(inbound.address, locale)
         return replies
+
+    def _over_inbound_limit(self, session: Session, contact: Contact, inbound: Inbound) -> bool:
+        """Whether this number sent more than INBOUND_TEXTS_PER_HOUR texts this hour (STOP and START always count)."""
+        sent = conversations.count_inbound_since(session, contact.id or 0, utcnow() - timedelta(hours=1))
+        if sent <= self.settings.inbound_texts_per_hour:
+            return False
+        carrier = CARRIER_KEYWORDS.get((inbound.opt_out_type or "").upper())
+        words = {name: self.speech.everywhere.get(name, []) for name in ("stop", "start")}
+        return (carrier or match_keyword(storable(inbound.body)[:MAX_BODY], words, self.speech.opt_out_leads)) is None
+
+    def _limited(
+        self,
+        session: Session,
+        contact: Contact,
+        message_id: int,
+        inbound: Inbound,
+        now: datetime,
+        later: Callable[[], bool],
+    ) -> list[str]:
+        """Keep a flooding number's text unanswered (status `limited`, for staff); the first one over gets a notice."""
+        conversations.set_inbound_status(session, message_id, "limited")
+        log.warning("message %s is over the per-number limit: stored, not answered", inbound.sid)
+        sent = conversations.count_inbound_since(session, contact.id or 0, utcnow() - timedelta(hours=1))
+        if contact.opted_out or sent != self.settings.inbound_texts_per_hour + 1:
+            return []
+        notice = self.catalogs.translator(contact.locale)("system.slow_down", self.flows.messages["slow_down"])
+        return self._deliver(session, contact, message_id, [notice.format_map(self.context(session))], now, later)
+
+    @staticmethod
+    def _deliver(
+        session: Session,
+        contact: Contact,
+        message_id: int,
+        replies: list[str],
+        now: datetime,
+        later: Callable[[], bool],
+    ) -> list[str]:
+        """Store the replies for the HTTP answer, or (nobody waits for it any more) queue them as texts."""
+        if not later():
+            conversations.record_replies(session, contact, message_id, replies)
+            return replies
+        for body in replies:
+            queued = conversations.queue_text(session, contact, body, now, reply_to_id=message_id)
+            outbox_rows.enqueue_family_text(session, queued.id or 0, None, now)
+        return []
+
+    def _within_segment_budget(
+        self, session: Session, contact: Contact, inbound: Inbound, replies: list[str]
+    ) -> list[str]:
+        """Drop the replies that would take a number past REPLY_SEGMENTS_PER_DAY (the text itself is kept)."""
+        spent = conversations.reply_segments_since(session, contact.id or 0, utcnow() - timedelta(days=1))
+        kept = []
+        for reply in replies:
+            spent += count_segments(reply)
+            if spent > self.settings.reply_segments_per_day:
+                log.warning("message %s: replies over the daily segment budget were not sent", inbound.sid)
+                break
+            kept.append(reply)
+        return kept
 
     def _apologise(self, contact_id: int, message_id: int) -> list[str]:
         """Mark the text failed (it stays stored for staff) and give the texter a short apology."""

@@ -201,3 +201,19 @@ def count_unhandled(session: Session) -> int:
     """How many stored texts wait to be handled."""
     statement = select(func.count()).select_from(Message).where(Message.direction == "in", Message.status == "received")
     return session.execute(statement).scalar_one()
+
+
+def count_inbound_since(session: Session, contact_id: int, since: datetime) -> int:
+    """How many texts a contact sent since a moment (this one included once stored)."""
+    statement = select(func.count()).where(
+        Message.contact_id == contact_id, Message.direction == "in", Message.created_at >= since
+    )
+    return session.execute(statement).scalar_one()
+
+
+def reply_segments_since(session: Session, contact_id: int, since: datetime) -> int:
+    """How many SMS segments of texts were sent (or queued) to a contact since a moment."""
+    statement = select(func.coalesce(func.sum(Message.segments), 0)).where(
+        Message.contact_id == contact_id, Message.direction == "out", Message.created_at >= since
+    )
+    return session.execute(statement).scalar_one()
