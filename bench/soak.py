@@ -456,7 +456,7 @@ def measure(url: str, tally: Tally, work: Path, twilio: TwilioStub) -> dict[str,
     with engine.connect() as conn:
         stored_sids = set(conn.execute(select(Message.sid).where(Message.direction == "in")).scalars())
         handled = conn.execute(
-            select(func.count()).where(Message.direction == "in", Message.status.in_(("handled", "failed")))
+            select(func.count()).where(Message.direction == "in", Message.status.in_(("handled", "failed", "limited")))
         ).scalar_one()
         out = dict(
             conn.execute(
