@@ -279,12 +279,12 @@ Failing = PrivatePostgres | LockedSqlite
 
 
 def faults(db: Failing | None, stop_seconds: float, freeze_seconds: float, at: threading.Event) -> list[str]:
-    """Stop the database, restart it, then freeze and thaw it; return what was done, with times."""
+    """Stop the database, restart it, then freeze and thaw it; return what was done, with times since the run began."""
     done: list[str] = []
+    start = time.monotonic()
     if db is None:
         return done
     at.wait()
-    start = time.monotonic()
     if stop_seconds:
         db.stop()
         done.append(f"{'stopped' if isinstance(db, PrivatePostgres) else 'locked'} at {time.monotonic() - start:.0f} s")

@@ -41,19 +41,24 @@ def stubs() -> Iterator[tuple[TwilioStub, SmtpStub]]:
     smtp.stop()
 
 
+def alerting_app(database_url: str, stubs: tuple[TwilioStub, SmtpStub], **overrides: object) -> Flask:
+    """An app whose alerts go to the local Twilio and mail stand-ins."""
+    twilio, smtp = stubs
+    settings: dict[str, object] = {
+        "TWILIO_API_BASE": twilio.url,
+        "TWILIO_ACCOUNT_SID": "AC" + "3" * 32,
+        "TWILIO_FROM_NUMBER": "+13125550000",
+        "ALERT_RECIPIENTS": "+13125559999, oncall@example.org",
+        "ALERT_SMTP_URL": smtp.url,
+        "ALERT_EMAIL_FROM": "holdline@example.org",
+        "PUBLIC_BASE_URL": "https://hotline.example.org",
+    }
+    return make_app(database_url, **(settings | overrides))
+
+
 @pytest.fixture
 def app(database_url: str, stubs: tuple[TwilioStub, SmtpStub]) -> Iterator[Flask]:
-    twilio, smtp = stubs
-    app = make_app(
-        database_url,
-        TWILIO_API_BASE=twilio.url,
-        TWILIO_ACCOUNT_SID="AC" + "3" * 32,
-        TWILIO_FROM_NUMBER="+13125550000",
-        ALERT_RECIPIENTS="+13125559999, oncall@example.org",
-        ALERT_SMTP_URL=smtp.url,
-        ALERT_EMAIL_FROM="holdline@example.org",
-        PUBLIC_BASE_URL="https://hotline.example.org",
-    )
+    app = alerting_app(database_url, stubs)
     yield app
     get_db(app).dispose()
 
@@ -127,15 +132,7 @@ def test_alerts_are_capped_per_hour_and_the_rest_summed_up_in_one_digest(
     database_url: str, stubs: tuple[TwilioStub, SmtpStub]
 ) -> None:
     twilio, _smtp = stubs
-    app = make_app(
-        database_url,
-        TWILIO_API_BASE=twilio.url,
-        TWILIO_ACCOUNT_SID="AC" + "3" * 32,
-        TWILIO_FROM_NUMBER="+13125550000",
-        ALERT_RECIPIENTS="+13125559999",
-        PUBLIC_BASE_URL="https://hotline.example.org",
-        ALERTS_PER_HOUR=2,
-    )
+    app = alerting_app(database_url, stubs, ALERT_RECIPIENTS="+13125559999", ALERTS_PER_HOUR=2)
     critical = {"citizenship": "us_citizen", "ice_took_custody": "yes", "ice_mentioned": "yes"}
     refs = [file(app, detained_name=f"Person {i}", **critical) for i in range(5)]
     drain(app, NOW)
