@@ -284,17 +284,18 @@ def faults(db: Failing | None, stop_seconds: float, freeze_seconds: float, at: t
     start = time.monotonic()
     if db is None:
         return done
+    pg = isinstance(db, PrivatePostgres)
     at.wait()
     if stop_seconds:
         db.stop()
-        done.append(f"{'stopped' if isinstance(db, PrivatePostgres) else 'locked'} at {time.monotonic() - start:.0f} s")
+        done.append(f"{'stopped' if pg else 'locked'} at {time.monotonic() - start:.0f} s")
         time.sleep(stop_seconds)
         db.start()
-        done.append(f"restarted after {stop_seconds:.0f} s")
+        done.append(f"{'restarted' if pg else 'released'} after {stop_seconds:.0f} s")
         time.sleep(5)
     if freeze_seconds:
         db.freeze()
-        done.append(f"frozen at {time.monotonic() - start:.0f} s")
+        done.append(f"{'frozen' if pg else 'locked again'} at {time.monotonic() - start:.0f} s")
         time.sleep(freeze_seconds)
         db.thaw()
         done.append(f"thawed after {freeze_seconds:.0f} s")
