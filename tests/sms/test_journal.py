@@ -204,3 +204,29 @@ def test_healthz_answers_quickly_when_the_database_is_frozen(app: Flask, db, tmp
         frozen = app.test_client().get("/healthz")
         assert time.monotonic() - started < 3
     assert frozen.status_code == 503 and frozen.json["database"] == "timeout"
+
+
+def test_work_that_finishes_after_the_webhook_stopped_waiting_texts_its_replies_once(
+    app: Flask, hotline: Hotline, db, texter: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.engine import runner
+
+    real_handle = runner.handle
+
+    def slow_handle(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        time.sleep(1.5)  # the database (or the machine) is slow: the webhook gives up first
+        return real_handle(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "handle", slow_handle)
+    hotline.deadline_seconds = 0.5
+    reply = texter.send("hello")
+    assert reply.texts == [ENGLISH_LATER]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and [m.status for m in inbound_messages(db)] != ["handled"]:
+        time.sleep(0.1)
+    replies = queued_replies(db, texter.sender)
+    assert replies and replies[0][1].startswith("Welcome")  # the late work texted its replies...
+    assert count(db, Message, Message.status == "replied") == 0  # ...instead of answering a request no one awaits
+    monkeypatch.setattr(runner, "handle", real_handle)
+    assert recovery.replay(hotline).journaled == 1
+    assert queued_replies(db, texter.sender) == replies  # the journaled copy changed nothing: once
