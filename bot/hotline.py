@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from sqlmodel import Session
 
 from bot.answers import ANSWERING, RULES
 from bot.config import CONTACT_DEFAULTS, Settings
+from bot.core.breaker import Breaker
 from bot.core.deadline import Late, call_within
 from bot.core.inbound import Inbound
 from bot.core.logsafe import describe_exception, log_fields
@@ -64,8 +64,9 @@ class Hotline:
         self.detector = Detector(offered) if offered else None
         self._locales: OrderedDict[str, str] = OrderedDict()  # address -> locale, of recently handled texts
         self._locales_lock = threading.Lock()
-        self._down_until = 0.0  # monotonic time until which this process does not try the database
-        self._breaker_lock = threading.Lock()
+        # Without it, every webhook would wait out the deadline on a frozen database, and the requests
+        # queued behind them would answer Twilio too late.
+        self.breaker = Breaker(rest_seconds=BREAKER_SECONDS, probe_seconds=self.deadline_seconds)
 
     @property
     def policy(self) -> Policy:
@@ -102,7 +103,7 @@ class Hotline:
         A text from a sender with earlier texts still in the journal joins them, so each sender's
         texts are handled in the order they arrived.
         """
-        if self._database_resting() or self.journal.waits_for(inbound.address):
+        if self.breaker.resting() or self.journal.waits_for(inbound.address):
             return self.keep_for_later(inbound)
 
         def work(abandoned: threading.Event) -> list[str]:
@@ -113,32 +114,14 @@ class Hotline:
         try:
             replies = call_within(self.deadline_seconds, work)
         except (*UNAVAILABLE, Late) as exc:
-            self._database_failed()
+            self.breaker.failed()
             log.warning("database unavailable, message %s journaled: %s", inbound.sid, describe_exception(exc))
             return self.keep_for_later(inbound)
         except Exception as exc:  # a bug must not lose the text either: the replay tries again
             log.error("message %s could not be stored, journaled: %s", inbound.sid, describe_exception(exc))
             return self.keep_for_later(inbound)
-        self._down_until = 0.0
+        self.breaker.answered()
         return replies
-
-    def _database_resting(self) -> bool:
-        """Whether to skip the database now: it failed moments ago, or another text is probing it.
-
-        Without this, every webhook would wait out the deadline on a frozen database and the
-        requests queued behind them would answer Twilio too late.
-        """
-        with self._breaker_lock:
-            now = time.monotonic()
-            if now < self._down_until:
-                return True
-            if self._down_until:  # this text probes; the others go to the journal until it knows
-                self._down_until = now + self.deadline_seconds
-            return False
-
-    def _database_failed(self) -> None:
-        with self._breaker_lock:
-            self._down_until = time.monotonic() + BREAKER_SECONDS
 
     def keep_for_later(self, inbound: Inbound) -> list[str]:
         """Journal the text and tell the texter honestly: received, answered shortly (or not kept: send again)."""

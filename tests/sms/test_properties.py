@@ -42,6 +42,11 @@ def stored(db, sid: str) -> Message | None:
         return session.execute(select(Message).where(Message.sid == sid)).scalar_one_or_none()
 
 
+def exact(message: Message) -> str:
+    """The text exactly as it came in."""
+    return from_raw_bytes(message.raw_body) if message.raw_body is not None else message.body
+
+
 @RELAXED
 @given(body=BODIES, fields=MALFORMED)
 def test_any_signed_text_is_answered_without_a_5xx_and_kept_exactly(app, db, body: str, fields: dict) -> None:
@@ -50,16 +55,18 @@ def test_any_signed_text_is_answered_without_a_5xx_and_kept_exactly(app, db, bod
     )
     form = phone.form(body)
     form.update({key: value for key, value in fields.items() if value is not None})
+    sid, sender = form.get("MessageSid", "").strip(), form.get("From", "").strip()
+    before = stored(db, sid)  # a MessageSid drawn twice is a repeated delivery: the first text stays
+    expected = body if before is None else exact(before)
     reply = phone.post(form)
     assert reply.status in (200, 400), reply.status
-    sid, sender = form.get("MessageSid", "").strip(), form.get("From", "").strip()
     well_formed = sid and sender and len(sid) <= 64 and len(sender) <= 64 and (sid + sender).isascii()
     well_formed = well_formed and sid.isprintable() and sender.isprintable()
     assert (reply.status == 200) == bool(well_formed)
     if reply.status == 200:
         kept = stored(db, sid)
         assert kept is not None and kept.status in ("handled", "failed", "limited")
-        assert (from_raw_bytes(kept.raw_body) if kept.raw_body is not None else kept.body) == body
+        assert exact(kept) == expected
 
 
 @RELAXED
@@ -69,4 +76,4 @@ def test_any_text_including_lone_surrogates_is_stored_exactly(hotline: Hotline, 
     hotline.receive(Inbound(sid, "+13125550190", "sms", body))
     kept = stored(db, sid)
     assert kept is not None and kept.status in ("handled", "failed", "limited")
-    assert (from_raw_bytes(kept.raw_body) if kept.raw_body is not None else kept.body) == body
+    assert exact(kept) == body
