@@ -9,7 +9,7 @@ LOCAL := FLASK_DEBUG=1 $(BIN)/flask --app wsgi
 HOLDLINE_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export HOLDLINE_TEST_POSTGRES_URL
 
-.PHONY: run serve chat test lint install install-dev
+.PHONY: run serve chat test lint install install-dev soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,9 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## soak: load and faults against a real gunicorn: 200 texters x a full report, 32 at a time, on SQLite and on a
+## private PostgreSQL cluster stopped for 30 s and frozen for 20 s mid-run (as root: initdb runs as user postgres)
+SOAK_ARGS ?= --texters 200 --concurrency 32 --stop-seconds 30 --freeze-seconds 20
+soak: install-dev
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)

@@ -66,9 +66,13 @@ def queue_alerts(session: Session, settings: Settings, now: datetime) -> int:
     people = recipients(settings)
     if not people:
         return 0
-    count = 0
+    budget = settings.alerts_per_hour - casework.alerts_since(session, now - timedelta(hours=1))
+    count, waiting = 0, []
     for report in casework.critical_not_alerted(session, BATCH):
         assert report.id is not None
+        if count >= budget:  # capped: these wait for the next hour, and the digest says how many
+            waiting.append(report.id)
+            continue
         text = alert_text(report.ref, settings)
         queued = [
             outbox_rows.enqueue_alert(session, to, text, report.id, outbox.dedupe_key("alert", report.id, to), now)
@@ -78,7 +82,27 @@ def queue_alerts(session: Session, settings: Settings, now: datetime) -> int:
             casework.add_report_event(session, report, None, "alert", now, {"recipients": len(people)})
             count += 1
             log.info("report %s is critical: alert queued for %d recipient(s)", report.ref, len(people))
+    if waiting:
+        queue_digest(session, settings, people, waiting, now)
     return count
+
+
+def digest_text(waiting: int, settings: Settings) -> str:
+    """Return the digest: how many critical reports wait beyond the hourly cap, and the queue's link."""
+    return (
+        f"{settings.org_name}: {waiting} more critical report(s) not alerted one by one"
+        f" (cap {settings.alerts_per_hour} an hour). {settings.public_base_url}/staff/"
+    )
+
+
+def queue_digest(session: Session, settings: Settings, people: list[str], waiting: list[int], now: datetime) -> None:
+    """Queue one digest per recipient per hour for the critical reports held back by ALERTS_PER_HOUR."""
+    hour = now.strftime("%Y-%m-%dT%H")
+    text = digest_text(len(waiting), settings)
+    for to in people:
+        key = outbox.dedupe_key("digest", hour, to)
+        if outbox_rows.enqueue_alert(session, to, text, waiting[0], key, now):
+            log.warning("alerts capped: a digest of %d critical report(s) queued", len(waiting))
 
 
 def sweep(db: Database, settings: Settings, now: datetime) -> tuple[int, int]:

@@ -7,20 +7,33 @@ import os
 import sys
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.config import Settings, apply_dev_defaults, settings_from_env
+from bot.core.deadline import Late, call_within
+from bot.core.logsafe import JsonFormatter, describe_exception
 from bot.engine.checks import check_flows
 from bot.engine.loader import FlowError, load_flows
 from bot.hotline import Hotline
 from bot.i18n.catalogs import Catalogs
+from bot.sms.journal import Journal
 from bot.storage import database
+from bot.storage.database import UNAVAILABLE
+
+# A request body larger than any Twilio webhook (1,600 characters, percent-encoded, and 10 photo
+# URLs) or staff form is refused with 413 before it is read.
+MAX_CONTENT_LENGTH = 64 * 1024
+MAX_FORM_PARTS = 100
+HEALTH_TIMEOUT_SECONDS = 2.0
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app from environment settings, overridden by `config` (tests pass their own)."""
     app = Flask(__name__, instance_relative_config=True)
+    limits = {"MAX_FORM_MEMORY_SIZE": MAX_CONTENT_LENGTH, "MAX_FORM_PARTS": MAX_FORM_PARTS}
+    app.config.update(MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH, **limits)
     app.config.update(settings_from_env(app.instance_path))
     app.config.update(config or {})
     local = bool(app.debug or app.config.get("TESTING"))
@@ -43,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             flows=flows,
             catalogs=Catalogs(settings.locales_dir),
             settings=settings,
+            journal=Journal(settings.journal_dir),
         )
     elif os.environ.get("FLASK_RUN_FROM_CLI") == "true":
         # A command line must still start, so that `flask flows check` can show what to fix.
@@ -66,9 +80,29 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_cli(app)
 
     @app.get("/healthz")
-    def healthz() -> dict[str, str]:
-        """Tell a load balancer the process is up."""
-        return {"status": "ok"}
+    def healthz() -> tuple[Response, int]:
+        """Tell a load balancer or an operator which part is down: the database (checked with a short timeout)."""
+        db = database.get_db(app)
+        try:
+            call_within(HEALTH_TIMEOUT_SECONDS, lambda _abandoned: db.ping())
+            parts = {"database": "ok"}
+        except Late:
+            parts = {"database": "timeout"}
+        except UNAVAILABLE as exc:
+            parts = {"database": f"down ({type(exc).__name__})"}
+        hotline = app.extensions.get("holdline.hotline")
+        if hotline is not None:
+            parts["journal_waiting"] = str(len(hotline.journal.waiting()))
+        ok = parts["database"] == "ok"
+        return jsonify({"status": "ok" if ok else "degraded", **parts}), 200 if ok else 503
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception) -> Response | HTTPException:
+        """Log any unexpected error by type and place only (its message may quote a texter), and answer 500."""
+        if isinstance(exc, HTTPException):
+            return exc
+        logging.getLogger("holdline.app").error("unhandled error: %s", describe_exception(exc))
+        return Response("Internal error\n", status=500, mimetype="text/plain")
 
     return app
 
@@ -80,5 +114,5 @@ def _configure_logging(app: Flask) -> None:
     logger.setLevel(level)
     if not logging.getLogger().handlers and not logger.handlers:
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(JsonFormatter())
         logger.addHandler(handler)

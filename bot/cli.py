@@ -13,8 +13,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from bot import alerts
+from bot import alerts, recovery
 from bot.config import settings_of
+from bot.core.logsafe import describe_exception
 from bot.core.statuses import STATUSES
 from bot.engine.checks import check_flows
 from bot.engine.loader import FlowError, load_flows
@@ -239,28 +240,62 @@ def outbox_work_command(once: bool, poll: float, stub: bool) -> None:
     worker = Worker(db, settings, TwilioSender(settings))
     click.echo("Outbox worker started." if not once else "Sending what is due.", err=True)
 
-    def sweep() -> None:
-        alerts.sweep(db, settings, utcnow())
+    hotline: Hotline = current_app.extensions["holdline.hotline"]
+    log = logging.getLogger("holdline.outbox")
+
+    def tick() -> None:
+        """Before each pass: alert on critical reports, and answer what an outage left behind."""
+        for step in (lambda: alerts.sweep(db, settings, utcnow()), lambda: recovery.replay(hotline)):
+            try:
+                step()
+            except Exception as exc:  # one failing step must not stop the other, nor the texts
+                log.error("worker step failed: %s", describe_exception(exc))
 
     try:
-        worker.run(poll, once, tick=sweep)
+        worker.run(poll, once, tick=tick)
     except KeyboardInterrupt:
         pass
 
 
 @outbox_cli.command("status")
 def outbox_status_command() -> None:
-    """Count the outbox's rows by kind and status."""
+    """Count the outbox's rows by kind and status, and say how long the oldest unsent one has waited."""
     with get_db().transaction() as session:
         rows = outbox_rows.counts(session)
+        oldest = outbox_rows.oldest_waiting(session)
     for kind, status, count in rows:
         click.echo(f"{kind}\t{status}\t{count}")
+    if oldest is None:
+        click.echo("nothing waiting to be sent")
+    else:
+        click.echo(f"oldest waiting: {int((utcnow() - oldest).total_seconds())} s")
+
+
+journal_cli = AppGroup("journal", help="Texts kept on disk while the database could not take them.")
+
+
+@journal_cli.command("replay")
+def journal_replay_command() -> None:
+    """Feed journaled (and stored-but-unhandled) texts through the normal path; replies go through the outbox."""
+    done = recovery.replay(current_app.extensions["holdline.hotline"])
+    click.echo(f"replayed {done.journaled} journaled and {done.unhandled} unhandled text(s); {done.waiting} still wait")
+    if done.waiting:
+        raise SystemExit(1)
+
+
+@journal_cli.command("status")
+def journal_status_command() -> None:
+    """Count the texts that wait: journaled, and stored but not handled."""
+    waiting, unhandled = recovery.status(current_app.extensions["holdline.hotline"])
+    click.echo(f"journaled, waiting: {waiting}")
+    click.echo(f"stored, not handled: {'unknown (the database does not answer)' if unhandled is None else unhandled}")
 
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(staff_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(journal_cli)
     app.cli.add_command(flows_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(chat_command)

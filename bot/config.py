@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -71,6 +71,7 @@ def settings_from_env(instance_path: str) -> dict[str, Any]:
         "CONVERSATION_RESUME_AFTER_MINUTES": _int("CONVERSATION_RESUME_AFTER_MINUTES", 60),
         "FLOWS_DIR": os.environ.get("FLOWS_DIR", str(PROJECT_ROOT / "flows")),
         "LOCALES_DIR": os.environ.get("LOCALES_DIR", str(PROJECT_ROOT / "locales")),
+        "JOURNAL_DIR": os.environ.get("JOURNAL_DIR") or str(Path(instance_path) / "journal"),
     }
     for key, default in CONTACT_DEFAULTS.items():
         settings[key] = os.environ.get(key, default)
@@ -94,6 +95,9 @@ def _staff_settings() -> dict[str, Any]:
         "ALERT_RECIPIENTS": os.environ.get("ALERT_RECIPIENTS", ""),
         "ALERT_SMTP_URL": os.environ.get("ALERT_SMTP_URL", ""),
         "ALERT_EMAIL_FROM": os.environ.get("ALERT_EMAIL_FROM", ""),
+        "INBOUND_TEXTS_PER_HOUR": _int("INBOUND_TEXTS_PER_HOUR", 60),
+        "REPLY_SEGMENTS_PER_DAY": _int("REPLY_SEGMENTS_PER_DAY", 150),
+        "ALERTS_PER_HOUR": _int("ALERTS_PER_HOUR", 10),
     }
 
 
@@ -122,6 +126,7 @@ class Settings:
     conversation_resume_after_minutes: int
     flows_dir: Path
     locales_dir: Path
+    journal_dir: Path
     org_name: str
     legal_help_phone: str
     family_support_phone: str
@@ -139,6 +144,9 @@ class Settings:
     alert_recipients: tuple[str, ...]
     alert_smtp_url: str
     alert_email_from: str
+    inbound_texts_per_hour: int = 60  # texts from one number handled per hour; more are stored, with one notice
+    reply_segments_per_day: int = 150  # SMS segments of replies one number may receive per 24 hours
+    alerts_per_hour: int = 10  # critical-report alerts per hour; more are summed up in one digest
     local: bool = False  # debug or tests: development secrets and a loopback Twilio are allowed
 
     @classmethod
@@ -150,7 +158,9 @@ class Settings:
                 continue
             name = item.name.upper()
             raw = config.get(name, "")
-            if item.type == "int":
+            if raw == "" and item.default is not MISSING:
+                values[item.name] = item.default
+            elif item.type == "int":
                 values[item.name] = _whole_number(name, raw)
             elif item.type == "Path":
                 values[item.name] = Path(raw)
@@ -186,6 +196,7 @@ class Settings:
         at_least_one = (
             "conversation_idle_days", "conversation_resume_after_minutes", "staff_idle_minutes",
             "staff_login_max_failures", "staff_login_window_minutes", "outbox_max_attempts", "twilio_timeout_seconds",
+            "inbound_texts_per_hour", "reply_segments_per_day", "alerts_per_hour",
         )  # fmt: skip
         for name in at_least_one:
             if getattr(self, name) < 1:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -11,25 +13,33 @@ from sqlmodel import Session
 
 from bot.answers import ANSWERING, RULES
 from bot.config import CONTACT_DEFAULTS, Settings
+from bot.core.breaker import Breaker
+from bot.core.deadline import Late, call_within
 from bot.core.inbound import Inbound
-from bot.core.logsafe import describe_exception
-from bot.core.segments import split_to_budget
+from bot.core.logsafe import describe_exception, log_fields
+from bot.core.segments import SEGMENT_BUDGET, count_segments, split_to_budget
+from bot.core.text import MAX_BODY, storable
 from bot.engine import runner
 from bot.engine.checks import FlowRules
 from bot.engine.flow import FlowSet
 from bot.engine.io import Inputs, Policy, Speech
+from bot.engine.keywords import match_keyword
 from bot.engine.state import State
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.languages import Detector, Languages, load_languages
 from bot.i18n.speech import build_speech
-from bot.storage import contact_settings, conversations, reports
-from bot.storage.database import Database
-from bot.storage.models import utcnow
+from bot.sms.journal import Journal
+from bot.storage import contact_settings, conversations, outbox_rows, reports
+from bot.storage.database import UNAVAILABLE, Database
+from bot.storage.models import Contact, utcnow
 
 log = logging.getLogger("holdline.hotline")
 
 CARRIER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
 FLOW_EVENTS = frozenset({"submit_report"})  # the `event:` values a flow node may name; handled in receive()
+WEBHOOK_DEADLINE_SECONDS = 7.0  # the normal path's share of Twilio's 15 s; the journal answers after it
+BREAKER_SECONDS = 3.0  # after the database failed, texts go straight to the journal this long (one probes it)
+REMEMBERED_SENDERS = 10_000  # senders whose language this process remembers, for answers without the database
 
 
 @dataclass
@@ -40,7 +50,9 @@ class Hotline:
     flows: FlowSet
     catalogs: Catalogs
     settings: Settings
+    journal: Journal
     clock: Callable[[], datetime] = field(default=utcnow)  # tests move time forward through this
+    deadline_seconds: float = WEBHOOK_DEADLINE_SECONDS
     speech: Speech = field(init=False)
     detector: Detector | None = field(init=False)
     languages: Languages = field(init=False)  # every language in the registry, with its review status
@@ -50,6 +62,11 @@ class Hotline:
         self.languages = load_languages(self.settings.locales_dir)
         self.speech, offered = build_speech(self.flows, self.catalogs, self.languages)
         self.detector = Detector(offered) if offered else None
+        self._locales: OrderedDict[str, str] = OrderedDict()  # address -> locale, of recently handled texts
+        self._locales_lock = threading.Lock()
+        # Without it, every webhook would wait out the deadline on a frozen database, and the requests
+        # queued behind them would answer Twilio too late.
+        self.breaker = Breaker(rest_seconds=BREAKER_SECONDS, probe_seconds=self.deadline_seconds)
 
     @property
     def policy(self) -> Policy:
@@ -80,33 +97,118 @@ class Hotline:
             for setting in CONTACT_DEFAULTS
         }
 
-    def receive(self, inbound: Inbound, now: datetime | None = None) -> list[str]:
-        """Store the text, then answer it; a repeated MessageSid gets the replies it already got."""
+    def answer(self, inbound: Inbound) -> list[str]:
+        """Answer a webhook: the normal path within the deadline, else keep the text in the journal.
+
+        A text from a sender with earlier texts still in the journal joins them, so each sender's
+        texts are handled in the order they arrived.
+        """
+        if self.breaker.resting() or self.journal.waits_for(inbound.address):
+            return self.keep_for_later(inbound)
+
+        def work(abandoned: threading.Event) -> list[str]:
+            if abandoned.is_set():  # queued behind stuck calls past the deadline: the journal has it
+                return []
+            return self.receive(inbound, later=abandoned.is_set)
+
+        try:
+            replies = call_within(self.deadline_seconds, work)
+        except (*UNAVAILABLE, Late) as exc:
+            self.breaker.failed()
+            log.warning("database unavailable, message %s journaled: %s", inbound.sid, describe_exception(exc))
+            return self.keep_for_later(inbound)
+        except Exception as exc:  # a bug must not lose the text either: the replay tries again
+            log.error("message %s could not be stored, journaled: %s", inbound.sid, describe_exception(exc))
+            return self.keep_for_later(inbound)
+        self.breaker.answered()
+        return replies
+
+    def keep_for_later(self, inbound: Inbound) -> list[str]:
+        """Journal the text and tell the texter honestly: received, answered shortly (or not kept: send again)."""
+        try:
+            self.journal.append(inbound, self.clock())
+        except OSError as exc:
+            log.error("message %s could not be journaled: %s", inbound.sid, describe_exception(exc))
+            return [self._said_without_database("not_received", inbound)]
+        log.info("message %s journaled", inbound.sid)
+        if (inbound.opt_out_type or "").upper() == "STOP":
+            return []  # an opt-out gets its one confirmation when it is replayed
+        return [self._said_without_database("received_later", inbound)]
+
+    def _said_without_database(self, key: str, inbound: Inbound) -> str:
+        """A system text in the sender's language if this process knows it or the text shows it; else in several."""
+        with self._locales_lock:
+            locale = self._locales.get(inbound.address)
+        if locale is None and self.detector is not None:
+            locale = self.detector.detect(storable(inbound.body)[:MAX_BODY])
+        source = self.flows.messages[key]
+        context = self.context()
+        if locale is not None:
+            return self.catalogs.translator(locale)(f"system.{key}", source).format_map(context)
+        return self._in_every_language(f"{key}_short", context)
+
+    def _in_every_language(self, key: str, context: dict[str, str]) -> str:
+        """One text saying a short message in as many languages as fit the segment budget, English first."""
+        source, said = self.flows.messages[key], ""
+        for locale in self.catalogs.available():
+            line = self.catalogs.translator(locale)(f"system.{key}", source).format_map(context)
+            joined = f"{said}\n{line}" if said else line
+            if line in said.split("\n"):
+                continue
+            if count_segments(joined) > SEGMENT_BUDGET:
+                continue
+            said = joined
+        return said
+
+    def _remember_locale(self, address: str, locale: str) -> None:
+        with self._locales_lock:
+            self._locales[address] = locale
+            self._locales.move_to_end(address)
+            while len(self._locales) > REMEMBERED_SENDERS:
+                self._locales.popitem(last=False)
+
+    def receive(
+        self, inbound: Inbound, now: datetime | None = None, later: Callable[[], bool] | None = None
+    ) -> list[str]:
+        """Store the text, then answer it; a repeated MessageSid gets the replies it already got.
+
+        When `later()` is true at the end (replayed from the journal, or the webhook stopped
+        waiting), the replies go out through the outbox instead of the HTTP answer. Raises one of
+        UNAVAILABLE when the database cannot be used: the caller journals the text.
+        """
         now = now or self.clock()
+        log_fields.set({**log_fields.get(), "message_sid": inbound.sid})
         with self.db.transaction() as session:
             contact = conversations.upsert_contact(session, inbound.address, inbound.channel)
             contact_id = contact.id
             message_id, _new = conversations.record_inbound(session, contact, inbound)
         try:
-            return self._answer(contact_id, message_id, inbound, now)
+            return self._answer(contact_id, message_id, inbound, now, later or (lambda: False))
+        except UNAVAILABLE:
+            raise  # stored, still `received`: the journal's replay answers it once the database is back
         except Exception as exc:  # the texter must get an answer whatever broke
             log.error("inbound message %s failed: %s", inbound.sid, describe_exception(exc))
             return self._apologise(contact_id, message_id)
 
-    def _answer(self, contact_id: int, message_id: int, inbound: Inbound, now: datetime) -> list[str]:
+    def _answer(
+        self, contact_id: int, message_id: int, inbound: Inbound, now: datetime, later: Callable[[], bool]
+    ) -> list[str]:
         with self.db.transaction() as session:
             contact = conversations.lock_contact(session, contact_id)
             if conversations.inbound_status(session, message_id) != "received":
                 return conversations.replies_to(session, message_id)
+            if self._over_inbound_limit(session, contact, inbound):
+                return self._limited(session, contact, message_id, inbound, now, later)
             data, last_seen = conversations.load_conversation(session, contact)
             state = State.from_dict(data)
             locale_known = contact.locale_source != "default"
             detect = self.detector and not locale_known and not state.started
+            said = storable(inbound.body)[:MAX_BODY]  # longer than Twilio sends: stored whole, read this far
             outcome = runner.handle(
                 self.flows,
                 state,
                 Inputs(
-                    text=inbound.body,
+                    text=said,
                     now=now,
                     last_seen=last_seen,
                     locale=contact.locale,
@@ -118,7 +220,7 @@ class Hotline:
                     prefill={"from_state": inbound.from_state} if inbound.from_state else {},
                     profile=conversations.profile_of(contact),
                     locale_known=locale_known,
-                    detected=self.detector.detect(inbound.body) if detect and self.detector else None,
+                    detected=self.detector.detect(said) if detect and self.detector else None,
                     reports=reports.report_infos(session, contact),
                 ),
                 answering=ANSWERING,
@@ -138,6 +240,7 @@ class Hotline:
                         session, contact, event.data["answers"], ref=ref, locale=contact.locale, now=now
                     )
                     replies = [reply.replace("{ref}", ref) for reply in replies]
+                    log_fields.set({**log_fields.get(), "report_ref": report.ref})
                     log.info("report %s submitted (urgency %s)", report.ref, report.urgency)
                 elif event.name == "locale":
                     conversations.set_locale(contact, event.data["locale"], event.data["source"])
@@ -152,10 +255,72 @@ class Hotline:
             if erased:  # nothing of this conversation is stored again, not even this text
                 return replies
             conversations.save_conversation(session, contact, outcome.state.to_dict(), now)
-            conversations.record_replies(session, contact, message_id, replies)
+            replies = self._within_segment_budget(session, contact, inbound, replies)
+            replies = self._deliver(session, contact, message_id, replies, now, later)
             conversations.set_inbound_status(session, message_id, "handled")
+            locale = contact.locale
             log.info("inbound message %s handled with %d replies", inbound.sid, len(replies))
+        self._remember_locale(inbound.address, locale)
+        return replies
+
+    def _over_inbound_limit(self, session: Session, contact: Contact, inbound: Inbound) -> bool:
+        """Whether this number sent more than INBOUND_TEXTS_PER_HOUR texts this hour (STOP and START always count)."""
+        sent = conversations.count_inbound_since(session, contact.id or 0, utcnow() - timedelta(hours=1))
+        if sent <= self.settings.inbound_texts_per_hour:
+            return False
+        carrier = CARRIER_KEYWORDS.get((inbound.opt_out_type or "").upper())
+        words = {name: self.speech.everywhere.get(name, []) for name in ("stop", "start")}
+        return (carrier or match_keyword(storable(inbound.body)[:MAX_BODY], words, self.speech.opt_out_leads)) is None
+
+    def _limited(
+        self,
+        session: Session,
+        contact: Contact,
+        message_id: int,
+        inbound: Inbound,
+        now: datetime,
+        later: Callable[[], bool],
+    ) -> list[str]:
+        """Keep a flooding number's text unanswered (status `limited`, for staff); the first one over gets a notice."""
+        conversations.set_inbound_status(session, message_id, "limited")
+        log.warning("message %s is over the per-number limit: stored, not answered", inbound.sid)
+        sent = conversations.count_inbound_since(session, contact.id or 0, utcnow() - timedelta(hours=1))
+        if contact.opted_out or sent != self.settings.inbound_texts_per_hour + 1:
+            return []
+        notice = self.catalogs.translator(contact.locale)("system.slow_down", self.flows.messages["slow_down"])
+        return self._deliver(session, contact, message_id, [notice.format_map(self.context(session))], now, later)
+
+    @staticmethod
+    def _deliver(
+        session: Session,
+        contact: Contact,
+        message_id: int,
+        replies: list[str],
+        now: datetime,
+        later: Callable[[], bool],
+    ) -> list[str]:
+        """Store the replies for the HTTP answer, or (nobody waits for it any more) queue them as texts."""
+        if not later():
+            conversations.record_replies(session, contact, message_id, replies)
             return replies
+        for body in replies:
+            queued = conversations.queue_text(session, contact, body, now, reply_to_id=message_id)
+            outbox_rows.enqueue_family_text(session, queued.id or 0, None, now)
+        return []
+
+    def _within_segment_budget(
+        self, session: Session, contact: Contact, inbound: Inbound, replies: list[str]
+    ) -> list[str]:
+        """Drop the replies that would take a number past REPLY_SEGMENTS_PER_DAY (the text itself is kept)."""
+        spent = conversations.reply_segments_since(session, contact.id or 0, utcnow() - timedelta(days=1))
+        kept = []
+        for reply in replies:
+            spent += count_segments(reply)
+            if spent > self.settings.reply_segments_per_day:
+                log.warning("message %s: replies over the daily segment budget were not sent", inbound.sid)
+                break
+            kept.append(reply)
+        return kept
 
     def _apologise(self, contact_id: int, message_id: int) -> list[str]:
         """Mark the text failed (it stays stored for staff) and give the texter a short apology."""

@@ -33,6 +33,7 @@ from bot.twilio.rest import SendResult
 log = logging.getLogger("holdline.outbox")
 
 BATCH = 20
+MAX_PAUSE_SECONDS = 30.0  # the longest wait between passes while the database fails
 
 
 class Sender(Protocol):
@@ -150,19 +151,38 @@ class Worker:
         log.log(level, "outbox %s (%s): %s after %d attempt(s) %s", item.id, item.kind, status, item.attempts, error)
         return status
 
-    def run(self, poll_seconds: float, once: bool, tick: Callable[[], None] | None = None) -> None:
-        """Drain forever (or once), running `tick` (the alert sweep) before each pass."""
+    def run(
+        self,
+        poll_seconds: float,
+        once: bool,
+        tick: Callable[[], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """Drain forever (or once), running `tick` (alert sweep, journal replay) before each pass.
+
+        No error ends the loop: a pass that fails (the database is down, frozen or locked) is logged
+        by type and place, and the next one waits longer, up to MAX_PAUSE_SECONDS.
+        """
+        failures = 0
         while True:
             if tick is not None:
                 try:
                     tick()
                 except Exception as exc:  # the sweep failing must not stop texts going out
                     log.error("outbox tick failed: %s", describe_exception(exc))
-            tried = self.drain()
+            try:
+                tried = self.drain()
+                failures = 0
+            except Exception as exc:
+                failures += 1
+                tried = 0
+                log.error("outbox pass %d failed: %s", failures, describe_exception(exc))
             if once:
                 return
-            if not tried:
-                time.sleep(poll_seconds)
+            if failures:
+                sleep(min(poll_seconds * 2**failures, MAX_PAUSE_SECONDS))
+            elif not tried:
+                sleep(poll_seconds)
 
 
 def alert_subject(settings: Settings) -> str:

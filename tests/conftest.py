@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ from bot.storage.database import get_db
 from bot.storage.migrate import upgrade
 
 TEST_AUTH_TOKEN = "test-twilio-auth-token-0123456789"
+JOURNALS = tempfile.TemporaryDirectory(prefix="holdline-journals-")  # each app's JOURNAL_DIR; removed at exit
 POSTGRES_URL = os.environ.get("HOLDLINE_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("HOLDLINE_REQUIRE_POSTGRES", "") == "1"
 TABLES = (
@@ -99,6 +101,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
 def make_app(database_url: str, **overrides: object) -> Flask:
     """Create a test app on the given database."""
     config = {"TESTING": True, "DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": TEST_AUTH_TOKEN}
+    config["JOURNAL_DIR"] = tempfile.mkdtemp(dir=JOURNALS.name)  # never the repository's instance/
     config.update(overrides)
     return create_app(config)
 

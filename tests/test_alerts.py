@@ -41,19 +41,24 @@ def stubs() -> Iterator[tuple[TwilioStub, SmtpStub]]:
     smtp.stop()
 
 
+def alerting_app(database_url: str, stubs: tuple[TwilioStub, SmtpStub], **overrides: object) -> Flask:
+    """An app whose alerts go to the local Twilio and mail stand-ins."""
+    twilio, smtp = stubs
+    settings: dict[str, object] = {
+        "TWILIO_API_BASE": twilio.url,
+        "TWILIO_ACCOUNT_SID": "AC" + "3" * 32,
+        "TWILIO_FROM_NUMBER": "+13125550000",
+        "ALERT_RECIPIENTS": "+13125559999, oncall@example.org",
+        "ALERT_SMTP_URL": smtp.url,
+        "ALERT_EMAIL_FROM": "holdline@example.org",
+        "PUBLIC_BASE_URL": "https://hotline.example.org",
+    }
+    return make_app(database_url, **(settings | overrides))
+
+
 @pytest.fixture
 def app(database_url: str, stubs: tuple[TwilioStub, SmtpStub]) -> Iterator[Flask]:
-    twilio, smtp = stubs
-    app = make_app(
-        database_url,
-        TWILIO_API_BASE=twilio.url,
-        TWILIO_ACCOUNT_SID="AC" + "3" * 32,
-        TWILIO_FROM_NUMBER="+13125550000",
-        ALERT_RECIPIENTS="+13125559999, oncall@example.org",
-        ALERT_SMTP_URL=smtp.url,
-        ALERT_EMAIL_FROM="holdline@example.org",
-        PUBLIC_BASE_URL="https://hotline.example.org",
-    )
+    app = alerting_app(database_url, stubs)
     yield app
     get_db(app).dispose()
 
@@ -120,4 +125,23 @@ def test_no_recipients_means_no_alerts(database_url: str) -> None:
     file(app, citizenship="us_citizen", ice_took_custody="yes", ice_mentioned="yes")
     assert alerts.sweep(get_db(app), settings_of(app), NOW) == (0, 0)
     assert count(get_db(app), Outbox) == 0
+    get_db(app).dispose()
+
+
+def test_alerts_are_capped_per_hour_and_the_rest_summed_up_in_one_digest(
+    database_url: str, stubs: tuple[TwilioStub, SmtpStub]
+) -> None:
+    twilio, _smtp = stubs
+    app = alerting_app(database_url, stubs, ALERT_RECIPIENTS="+13125559999", ALERTS_PER_HOUR=2)
+    critical = {"citizenship": "us_citizen", "ice_took_custody": "yes", "ice_mentioned": "yes"}
+    refs = [file(app, detained_name=f"Person {i}", **critical) for i in range(5)]
+    drain(app, NOW)
+    drain(app, NOW + timedelta(minutes=5))  # the same hour: no second digest
+    bodies = [t.body for t in twilio.texts]
+    assert len([b for b in bodies if "critical report R-" in b]) == 2
+    assert bodies.count("Holdline: 3 more critical report(s) not alerted one by one (cap 2 an hour). "
+                        "https://hotline.example.org/staff/") == 1  # fmt: skip
+    drain(app, NOW + timedelta(hours=1, minutes=1))  # a new hour: two more one by one, a digest for the last
+    alerted = [ref for ref in refs if any(ref in b for b in (t.body for t in twilio.texts))]
+    assert len(alerted) == 4 and len(twilio.texts) == 5 + 1
     get_db(app).dispose()

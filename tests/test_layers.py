@@ -65,7 +65,7 @@ FLOORS: tuple[frozenset[str], ...] = (
     frozenset({"engine", "reports", "twilio", "sms"}),  # pure conversation engine, report rules, Twilio edges
     frozenset({"answers", "i18n", "storage"}),  # parsers, languages and catalogs, the database
     frozenset({"hotline", "outbox", "export"}),  # one text end to end, texts out, exports
-    frozenset({"alerts", "staff"}),  # on-call alerts, the dashboard
+    frozenset({"alerts", "recovery", "staff"}),  # on-call alerts, replaying what an outage left, the dashboard
     frozenset({"cli"}),
     frozenset({"app"}),
 )

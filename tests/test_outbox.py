@@ -207,3 +207,62 @@ def test_flask_outbox_work_once_sends_what_is_due(app: Flask, twilio: TwilioStub
     assert len(twilio.texts) == 1
     status = app.test_cli_runner().invoke(args=["outbox", "status"])
     assert "family_text\tsent\t1" in status.output
+
+
+class Stop(Exception):
+    """Ends a worker loop in a test (the loop itself never ends on an error)."""
+
+
+def test_the_worker_survives_a_database_that_fails_backs_off_and_sends_once_it_is_back(
+    app: Flask, clock: Clock, twilio: TwilioStub, tmp_path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.sms.outage import database_down
+
+    item_id = queue_text(app)
+    pauses: list[float] = []
+    w = worker(app, clock)
+    db = get_db(app)
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 4:
+            raise Stop
+
+    ticks: list[int] = []
+    with database_down(db, str(tmp_path)), pytest.raises(Stop):
+        w.run(poll_seconds=1, once=False, tick=lambda: ticks.append(1), sleep=sleep)
+    assert pauses == [2, 4, 8, 16] and len(ticks) == 4  # backed off, never exited, the tick kept running
+    assert "outbox pass 4 failed: sqlalchemy.exc.OperationalError" in caplog.text
+    assert twilio.texts == []
+    w.run(poll_seconds=1, once=True)
+    assert row(app, item_id).status == "sent" and len(twilio.texts) == 1
+
+
+def test_a_text_journaled_in_an_outage_is_answered_by_the_worker_once_the_database_is_back(
+    app: Flask, twilio: TwilioStub, tmp_path
+) -> None:
+    from bot.sms.simulator import Simulator
+    from tests.conftest import TEST_AUTH_TOKEN
+    from tests.sms.outage import database_down
+
+    phone = Simulator(auth_token=TEST_AUTH_TOKEN, app=app, sender=ADDRESS)
+    runner = app.test_cli_runner()
+    with database_down(get_db(app), str(tmp_path)):
+        assert phone.send("hello").texts == ["We received your message and will answer you by text shortly."]
+        assert runner.invoke(args=["outbox", "work", "--once"]).exit_code == 0  # down: the worker just waits
+    assert twilio.texts == []
+    assert runner.invoke(args=["outbox", "work", "--once"]).exit_code == 0
+    assert [text.to for text in twilio.texts] == [ADDRESS, ADDRESS]
+    assert twilio.texts[0].body.startswith("Welcome to Holdline.")
+    assert runner.invoke(args=["outbox", "work", "--once"]).exit_code == 0
+    assert len(twilio.texts) == 2  # replayed once
+
+
+def test_outbox_status_shows_how_long_the_oldest_unsent_row_has_waited(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    assert "nothing waiting to be sent" in runner.invoke(args=["outbox", "status"]).output
+    queue_text(app)  # queued at START, long before now
+    output = runner.invoke(args=["outbox", "status"]).output
+    assert "family_text\tpending\t1" in output
+    waited = int(output.split("oldest waiting: ")[1].split(" s")[0])
+    assert abs(waited - (datetime.now(UTC) - START).total_seconds()) < 60

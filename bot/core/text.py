@@ -35,3 +35,29 @@ def normalize(text: str) -> str:
 def split_words(words: str) -> list[str]:
     """Turn a translatable 'stop, stop texting me, quit' list into normalised phrases."""
     return [phrase for phrase in (normalize(part) for part in words.split(",")) if phrase]
+
+
+# What no database column can hold: NUL (PostgreSQL text) and lone surrogates (not encodable as UTF-8).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+NUL_SHOWN_AS = "\u2400"  # ␀, the visible symbol for NUL
+MAX_BODY = 1600  # the longest text Twilio delivers; longer bodies are stored whole and read this far
+
+
+def storable(text: str) -> str:
+    """Return the text with NUL shown as ␀ and lone surrogates as U+FFFD, so any database can keep it.
+
+    The exact original is kept beside it as bytes (see raw_bytes) when the two differ.
+    """
+    if not _UNSTORABLE.search(text):
+        return text
+    return _UNSTORABLE.sub(lambda m: NUL_SHOWN_AS if m.group() == "\x00" else "\ufffd", text)
+
+
+def raw_bytes(text: str) -> bytes | None:
+    """The exact text as bytes (surrogates included) when storable() would change it, else None."""
+    return text.encode("utf-8", "surrogatepass") if _UNSTORABLE.search(text) else None
+
+
+def from_raw_bytes(raw: bytes) -> str:
+    """The exact original text back from raw_bytes()."""
+    return raw.decode("utf-8", "surrogatepass")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import uuid
 
 from flask import Blueprint, abort, current_app, request
 from flask.typing import ResponseReturnValue
 
 from bot.config import settings_of
+from bot.core.logsafe import log_fields
 from bot.sms.inbound import inbound_from_form
 from bot.sms.signature import is_from_twilio
 from bot.sms.twiml import twiml_response
@@ -15,35 +17,39 @@ from bot.sms.twiml import twiml_response
 log = logging.getLogger("holdline.sms")
 bp = Blueprint("sms", __name__)
 
+# Twilio posts about 20 fields, 2 more per photo (10 at most), a few more on WhatsApp.
+MAX_FORM_FIELDS = 100
 
-def _verified() -> None:
+
+@bp.before_request
+def _bounded_and_verified() -> None:
+    """Refuse oversized or many-field requests before parsing them, then check Twilio's signature."""
+    log_fields.set({"request_id": request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex[:16]})
+    raw = request.get_data(cache=True)  # MAX_CONTENT_LENGTH bounds this read (413 above it)
+    if raw.count(b"&") >= MAX_FORM_FIELDS:
+        log.warning("refused a webhook request with too many form fields")
+        abort(413)
     settings = settings_of(current_app)
     if not is_from_twilio(request, settings.twilio_auth_token, settings.public_base_url):
         log.warning("rejected a webhook request without a valid Twilio signature")
         abort(403)
 
 
-@bp.post("/sms")
-def receive_sms() -> ResponseReturnValue:
-    """Store and answer one text from Twilio (SMS or WhatsApp)."""
-    _verified()
+def _receive() -> ResponseReturnValue:
     inbound = inbound_from_form(request.form)
     if inbound is None:
         log.warning("rejected a signed webhook request without MessageSid or From")
         return twiml_response([], status=400)
-    replies = current_app.extensions["holdline.hotline"].receive(inbound)
-    return twiml_response(replies)
+    return twiml_response(current_app.extensions["holdline.hotline"].answer(inbound))
+
+
+@bp.post("/sms")
+def receive_sms() -> ResponseReturnValue:
+    """Store and answer one text from Twilio (SMS or WhatsApp); journal it when the database cannot."""
+    return _receive()
 
 
 @bp.post("/sms/fallback")
 def receive_fallback() -> ResponseReturnValue:
-    """Twilio's fallback URL: try once more to store and answer; apologise if that fails too."""
-    _verified()
-    inbound = inbound_from_form(request.form)
-    hotline = current_app.extensions["holdline.hotline"]
-    if inbound is not None:
-        try:
-            return twiml_response(hotline.receive(inbound))
-        except Exception:
-            log.error("fallback could not store an inbound message")
-    return twiml_response([hotline.flows.messages["apology"].format_map(hotline.context())])
+    """Twilio's fallback URL (when /sms failed or was too slow): the same path, journal included."""
+    return _receive()

@@ -275,3 +275,9 @@ def critical_not_alerted(session: Session, limit: int) -> Iterator[Report]:
     yield from session.execute(
         select(Report).where(Report.urgency == "critical", Report.status != Status.CLOSED, ~alerted).limit(limit)
     ).scalars()
+
+
+def alerts_since(session: Session, since: datetime) -> int:
+    """How many reports were alerted to on-call staff since a moment (for ALERTS_PER_HOUR)."""
+    statement = select(func.count()).where(ReportEvent.kind == "alert", ReportEvent.created_at >= since)
+    return session.execute(statement).scalar_one()

@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from bot.core.inbound import Inbound
 from bot.core.segments import count_segments
+from bot.core.text import from_raw_bytes, raw_bytes, storable
 from bot.storage.models import Contact, Conversation, Message, utcnow
 
 
@@ -56,9 +57,10 @@ def record_inbound(session: Session, contact: Contact, inbound: Inbound) -> tupl
             contact_id=contact.id,
             direction="in",
             channel=inbound.channel,
-            body=inbound.body,
+            body=storable(inbound.body),
+            raw_body=raw_bytes(inbound.body),
             media=[{"url": url, "content_type": kind} for url, kind in inbound.media],
-            segments=count_segments(inbound.body),
+            segments=count_segments(storable(inbound.body)),
             status="received",
             created_at=utcnow(),
         )
@@ -110,9 +112,9 @@ def record_replies(session: Session, contact: Contact, message_id: int, replies:
         session.add(_outbound(contact, body, "replied", reply_to_id=message_id))
 
 
-def queue_text(session: Session, contact: Contact, body: str, now: datetime) -> Message:
-    """Store a text for a contact as queued (the outbox sends it)."""
-    message = _outbound(contact, body, "queued", created_at=now)
+def queue_text(session: Session, contact: Contact, body: str, now: datetime, reply_to_id: int | None = None) -> Message:
+    """Store a text for a contact as queued (the outbox sends it); a late reply names the text it answers."""
+    message = _outbound(contact, body, "queued", created_at=now, reply_to_id=reply_to_id)
     session.add(message)
     session.flush()
     return message
@@ -172,3 +174,46 @@ def set_opted_out(contact: Contact, opted_out: bool, now: datetime) -> None:
     """Record that a number opted out (STOP) or back in (START)."""
     contact.opted_out = opted_out
     contact.opted_out_at = now if opted_out else None
+
+
+def unhandled_inbound(session: Session, before: datetime, limit: int) -> list[Inbound]:
+    """Texts stored but never handled (a process died or the database failed mid-way), oldest first."""
+    rows = session.execute(
+        select(Message, Contact)
+        .join(Contact, Contact.id == Message.contact_id)
+        .where(Message.direction == "in", Message.status == "received", Message.created_at < before)
+        .order_by(Message.id)
+        .limit(limit)
+    ).all()
+    return [
+        Inbound(
+            sid=message.sid or "",
+            address=contact.address,
+            channel=message.channel,
+            body=from_raw_bytes(message.raw_body) if message.raw_body is not None else message.body,
+            media=tuple((item.get("url", ""), item.get("content_type", "")) for item in message.media),
+        )
+        for message, contact in rows
+    ]
+
+
+def count_unhandled(session: Session) -> int:
+    """How many stored texts wait to be handled."""
+    statement = select(func.count()).select_from(Message).where(Message.direction == "in", Message.status == "received")
+    return session.execute(statement).scalar_one()
+
+
+def count_inbound_since(session: Session, contact_id: int, since: datetime) -> int:
+    """How many texts a contact sent since a moment (this one included once stored)."""
+    statement = select(func.count()).where(
+        Message.contact_id == contact_id, Message.direction == "in", Message.created_at >= since
+    )
+    return session.execute(statement).scalar_one()
+
+
+def reply_segments_since(session: Session, contact_id: int, since: datetime) -> int:
+    """How many SMS segments of texts were sent (or queued) to a contact since a moment."""
+    statement = select(func.coalesce(func.sum(Message.segments), 0)).where(
+        Message.contact_id == contact_id, Message.direction == "out", Message.created_at >= since
+    )
+    return session.execute(statement).scalar_one()

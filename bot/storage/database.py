@@ -8,23 +8,52 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Every wait on the database is bounded, so that a webhook answers Twilio (which gives up at 15 s)
+# in well under 10 s: what cannot finish in time goes to the journal (bot/sms/journal.py).
+SQLITE_BUSY_TIMEOUT_MS = 5_000
+PG_CONNECT_TIMEOUT_SECONDS = 3  # libpq: the whole connection set-up, including a frozen server's silence
+PG_STATEMENT_TIMEOUT_MS = 5_000
+PG_LOCK_TIMEOUT_MS = 4_000  # waiting for a sender's row lock
+PG_IDLE_IN_TRANSACTION_MS = 30_000  # a worker frozen mid-transaction does not hold locks for ever
+POOL_TIMEOUT_SECONDS = 3  # waiting for a free pooled connection
+# The errors that mean "the database cannot be used now" (down, frozen, locked, timed out), as
+# opposed to a bug: the hotline journals the text and answers later.
+UNAVAILABLE: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, PoolTimeout, TimeoutError)
 
 
 def make_engine(url: str) -> Engine:
-    """Build an engine: SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE; PostgreSQL psycopg 3."""
+    """Build an engine with bounded waits: SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE; PostgreSQL
+    psycopg 3 with connect, statement and lock timeouts. No engine puts parameters in its errors."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+        engine = create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            hide_parameters=True,
+        )
         _serialise_sqlite_writes(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    options = (
+        f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS} -c lock_timeout={PG_LOCK_TIMEOUT_MS}"
+        f" -c idle_in_transaction_session_timeout={PG_IDLE_IN_TRANSACTION_MS}"
+    )
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS, "options": options},
+        hide_parameters=True,
+    )
 
 
 def _serialise_sqlite_writes(engine: Engine) -> None:
@@ -69,6 +98,11 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    def ping(self) -> None:
+        """Run one trivial query (raises one of UNAVAILABLE when the database cannot answer)."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator
+from sqlalchemy import JSON, Column, DateTime, Index, LargeBinary, Text, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
@@ -71,6 +71,8 @@ class Message(SQLModel, table=True):
     direction: str = Field(max_length=3)  # "in" or "out"
     channel: str = Field(max_length=16)
     body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    # The exact text as UTF-8 bytes (surrogates kept) when `body` had to show NUL or a lone surrogate differently.
+    raw_body: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     media: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     segments: int = Field(default=0)
     # in: received -> handled | failed ; out: replied (sent in TwiML)

@@ -71,3 +71,9 @@ def counts(session: Session) -> list[tuple[str, str, int]]:
     """Return how many rows there are of each (kind, status)."""
     rows = session.execute(select(Outbox.kind, Outbox.status, func.count()).group_by(Outbox.kind, Outbox.status))
     return [(kind, status, count) for kind, status, count in rows.all()]
+
+
+def oldest_waiting(session: Session) -> datetime | None:
+    """When the oldest row still to be sent (pending or being sent) was queued; None when there is none."""
+    statement = select(func.min(Outbox.created_at)).where(Outbox.status.in_(("pending", "sending")))
+    return session.execute(statement).scalar_one()

@@ -11,11 +11,20 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from bot.sms.simulator import Reply, Simulator
+from bot.storage.database import get_db
 from bot.storage.models import Message
-from tests.conftest import TEST_AUTH_TOKEN
+from tests.conftest import TEST_AUTH_TOKEN, make_app
 from tests.helpers import conversation_state, count, inbound_messages
 
 PAIRS = 50
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    """The app, with the per-number limit (tests/sms/test_limits.py) above the hundred texts sent here."""
+    app = make_app(database_url, INBOUND_TEXTS_PER_HOUR=1000, REPLY_SEGMENTS_PER_DAY=10_000)
+    yield app
+    get_db(app).dispose()
 
 
 @pytest.fixture
