@@ -30,6 +30,8 @@ TABLES = (
     "reportevent",
     "assignment",
     "loginfailure",
+    "staffsession",
+    "recoverycode",
     "staffuser",
     "reportlink",
     "report",

@@ -291,8 +291,7 @@ def set_account_active(user_id: int, action: str) -> ResponseReturnValue:
         user = session.get(StaffUser, user_id)
         if user is None:
             abort(404)
-        accounts.set_active(user, action == "enable", utcnow())
-        session.add(user)
+        accounts.set_active(session, user, action == "enable", utcnow())
     log.info("staff %s: account %s %sd", _staff_id(), user_id, action)
     flash(_("Account disabled.") if action == "disable" else _("Account enabled."))
     return redirect(url_for("staff.accounts_page"))

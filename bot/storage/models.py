@@ -140,6 +140,30 @@ class StaffUser(SQLModel, table=True):
     session_version: int = Field(default=1)  # bumped to end every session of the account at once
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     disabled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    totp_secret: str | None = Field(default=None, max_length=64)  # base32; set once the second factor is confirmed
+    totp_last_step: int = Field(default=0)  # the last 30 s step a code was accepted for: no code works twice
+    password_changed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class StaffSession(SQLModel, table=True):
+    """One logged-in browser: only the SHA-256 of its token is kept; ended on logout, password change, disable."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    staff_id: int = Field(foreign_key="staffuser.id", index=True)
+    user_agent: str = Field(default="", max_length=200)  # shown in the list of sessions, to tell them apart
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    seen_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    ended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A one-time code that stands in for a lost authenticator; only its SHA-256 is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staffuser.id", index=True)
+    code_hash: str = Field(max_length=64)
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class LoginFailure(SQLModel, table=True):

@@ -1,0 +1,104 @@
+"""The second factor: TOTP codes from an authenticator app (pyotp), and one-time recovery codes."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import time
+from datetime import datetime
+
+import pyotp
+import segno
+from sqlmodel import Session
+
+from bot.config import Settings
+from bot.storage import staff_accounts
+from bot.storage.models import StaffUser
+
+ISSUER = "Holdline"
+RECOVERY_CODES = 10
+RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from paper
+_NOT_CODE = re.compile(r"[\s-]+")
+
+
+def required(user: StaffUser, settings: Settings) -> bool:
+    """Admins always need a second factor; everyone does with STAFF_REQUIRE_MFA."""
+    return user.role == "admin" or settings.staff_require_mfa
+
+
+def new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(secret: str, email: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER)
+
+
+def qr_svg_data_uri(uri: str) -> str:
+    """The provisioning URI as a QR code, an SVG data: URI (the CSP allows data: images, no scripts)."""
+    return segno.make(uri, error="m").svg_data_uri(scale=4, border=2)
+
+
+def totp_step(secret: str, code: str, at: float | None = None) -> int | None:
+    """Return the 30-second step a 6-digit code is valid for (this one or either neighbour), or None."""
+    code = _NOT_CODE.sub("", code)
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    now = time.time() if at is None else at
+    for drift in (0, -1, 1):
+        when = now + drift * totp.interval
+        if hmac.compare_digest(totp.at(when), code):
+            return int(when // totp.interval)
+    return None
+
+
+def accept_totp(user: StaffUser, code: str, at: float | None = None) -> bool:
+    """Accept a code once: a code (or an older one) already used is refused, so a seen code cannot be replayed."""
+    if not user.totp_secret:
+        return False
+    step = totp_step(user.totp_secret, code, at)
+    if step is None or step <= user.totp_last_step:
+        return False
+    user.totp_last_step = step
+    return True
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(_NOT_CODE.sub("", code).upper().encode()).hexdigest()
+
+
+def new_recovery_codes(session: Session, user: StaffUser) -> list[str]:
+    """Replace an account's recovery codes with fresh ones and return them (shown once, kept only hashed)."""
+    assert user.id is not None
+    raws = ["".join(secrets.choice(RECOVERY_ALPHABET) for _j in range(10)) for _i in range(RECOVERY_CODES)]
+    staff_accounts.replace_recovery_codes(session, user.id, [_hash(raw) for raw in raws])
+    return [f"{raw[:5]}-{raw[5:]}" for raw in raws]
+
+
+def use_recovery_code(session: Session, user: StaffUser, code: str, now: datetime) -> bool:
+    """Spend one unused recovery code of this account."""
+    assert user.id is not None
+    return staff_accounts.spend_recovery_code(session, user.id, _hash(code), now)
+
+
+def enable(session: Session, user: StaffUser, secret: str, code: str) -> list[str] | None:
+    """Turn the second factor on once the app shows a right code; return the new recovery codes."""
+    step = totp_step(secret, code)
+    if step is None:
+        return None
+    user.totp_secret = secret
+    user.totp_last_step = step
+    session.add(user)
+    return new_recovery_codes(session, user)
+
+
+def reset(session: Session, user: StaffUser) -> None:
+    """Forget an account's second factor (an admin, for someone who lost the phone and the codes)."""
+    assert user.id is not None
+    user.totp_secret = None
+    user.totp_last_step = 0
+    session.add(user)
+    staff_accounts.forget_recovery_codes(session, user.id)
