@@ -84,8 +84,8 @@ def served_https(
     browser: Any,
     sqlite_url: str,
     twilio: TwilioStub,
-    spanish_locales: Path,
-    tmp_path: Path,  # noqa: F811
+    spanish_locales: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> Iterator[tuple[Flask, str]]:
     """The app as deployed: plain http on 127.0.0.1 behind a TLS-terminating proxy sending X-Forwarded-Proto.
 
