@@ -109,6 +109,7 @@ def _staff_settings() -> dict[str, Any]:
         "ALERT_RECIPIENTS": os.environ.get("ALERT_RECIPIENTS", ""),
         "ALERT_SMTP_URL": os.environ.get("ALERT_SMTP_URL", ""),
         "ALERT_EMAIL_FROM": os.environ.get("ALERT_EMAIL_FROM", ""),
+        "ALERT_SMTP_CA_FILE": os.environ.get("ALERT_SMTP_CA_FILE", ""),
     }
 
 
@@ -190,6 +191,7 @@ class Settings:
     alert_recipients: tuple[str, ...]
     alert_smtp_url: str
     alert_email_from: str
+    alert_smtp_ca_file: str
     local: bool = False  # debug or tests: development secrets and a loopback Twilio are allowed
 
     @classmethod
@@ -256,6 +258,8 @@ class Settings:
         emails = any("@" in recipient for recipient in self.alert_recipients)
         if emails and not (self.alert_smtp_url and self.alert_email_from):
             raise ConfigError("ALERT_RECIPIENTS lists an email address: set ALERT_SMTP_URL and ALERT_EMAIL_FROM too.")
+        if self.alert_smtp_ca_file and not Path(self.alert_smtp_ca_file).is_file():
+            raise ConfigError(f"ALERT_SMTP_CA_FILE {self.alert_smtp_ca_file!r} is not a file (a PEM bundle of CAs).")
         for proxy in self.trusted_proxies:
             try:
                 ip_network(proxy, strict=False)

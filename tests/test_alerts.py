@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -20,6 +21,7 @@ from bot.twilio.stub import TwilioStub
 from tests.conftest import make_app
 from tests.helpers import count
 from tests.smtp_stub import SmtpStub
+from tests.tls import self_signed, server_context
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 PERSONAL = ("Juan", "Pérez", "Cook", "Chicago", "+13125550123", "María")
@@ -33,16 +35,21 @@ BASE = {
 }
 
 
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return self_signed(tmp_path_factory.mktemp("tls"))
+
+
 @pytest.fixture
-def stubs() -> Iterator[tuple[TwilioStub, SmtpStub]]:
-    twilio, smtp = TwilioStub().start(), SmtpStub()
+def stubs(certificate: tuple[Path, Path]) -> Iterator[tuple[TwilioStub, SmtpStub]]:
+    twilio, smtp = TwilioStub().start(), SmtpStub(tls=server_context(*certificate))  # a mail server with STARTTLS
     yield twilio, smtp
     twilio.stop()
     smtp.stop()
 
 
 @pytest.fixture
-def app(database_url: str, stubs: tuple[TwilioStub, SmtpStub]) -> Iterator[Flask]:
+def app(database_url: str, stubs: tuple[TwilioStub, SmtpStub], certificate: tuple[Path, Path]) -> Iterator[Flask]:
     twilio, smtp = stubs
     app = make_app(
         database_url,
@@ -50,7 +57,8 @@ def app(database_url: str, stubs: tuple[TwilioStub, SmtpStub]) -> Iterator[Flask
         TWILIO_ACCOUNT_SID="AC" + "3" * 32,
         TWILIO_FROM_NUMBER="+13125550000",
         ALERT_RECIPIENTS="+13125559999, oncall@example.org",
-        ALERT_SMTP_URL=smtp.url,
+        ALERT_SMTP_URL=smtp.url_with_login(),
+        ALERT_SMTP_CA_FILE=str(certificate[0]),  # trust the throw-away certificate, as for a private CA
         ALERT_EMAIL_FROM="holdline@example.org",
         PUBLIC_BASE_URL="https://hotline.example.org",
     )
