@@ -73,7 +73,7 @@ class Message(SQLModel, table=True):
     body: str = Field(default="", sa_column=Column(Text, nullable=False))
     media: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     segments: int = Field(default=0)
-    # in: received -> handled | failed ; out: replied (sent in TwiML)
+    # in: received -> handled | failed, or refused (its MessageSid is another sender's) ; out: replied (in TwiML)
     status: str = Field(max_length=16)
     reply_to_id: int | None = Field(default=None, foreign_key="message.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
