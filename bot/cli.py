@@ -203,6 +203,22 @@ def staff_reset_mfa_command(email: str) -> None:
     click.echo(f"Second factor of {email} removed; its sessions have ended.")
 
 
+@staff_cli.command("end-sessions")
+@click.argument("email", required=False)
+@click.option("--all", "everyone", is_flag=True, help="Every account's sessions (e.g. after a suspected breach).")
+def staff_end_sessions_command(email: str | None, everyone: bool) -> None:
+    """Log one account (or with --all every account) out everywhere, without disabling anyone."""
+    if bool(email) == everyone:
+        raise click.UsageError("give an EMAIL or --all")
+    now = utcnow()
+    with get_db().transaction() as session:
+        users = staff_accounts.all_staff(session) if everyone else [accounts.find_by_email(session, email or "")]
+        if users == [None]:
+            raise click.ClickException(f"no account for {email}")
+        ended = sum(sessions.end_all(session, user.id, now) for user in users if user is not None and user.id)
+    click.echo(f"Ended {ended} session(s).")
+
+
 @staff_cli.command("list")
 def staff_list_command() -> None:
     """List the accounts."""

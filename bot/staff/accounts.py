@@ -79,7 +79,7 @@ def change_own_password(
     session: Session, user: StaffUser, current: str, new: str, now: datetime, keep_session: int
 ) -> None:
     """Self-service: the current password must be right; the new one must be strong and different."""
-    if not _verify(user.password_hash, current):
+    if not verify_password(user.password_hash, current):
         raise AccountError(_("Your current password is not right."))
     if new == current:
         raise AccountError(_("The new password must differ from the current one."))
@@ -166,7 +166,7 @@ def authenticate(
     if wait:
         return LoginResult(wait=wait)
     user = find_by_email(session, email)
-    if _verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None and user.active:
+    if verify_password(user.password_hash if user else _DUMMY_HASH, password) and user is not None and user.active:
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         return LoginResult(user=user)
@@ -179,7 +179,8 @@ def forget_failures(session: Session, email: str) -> None:
     staff_accounts.forget_failures_of(session, normalize_email(email))
 
 
-def _verify(password_hash: str, password: str) -> bool:
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether a secret matches its argon2 hash (False for a malformed hash)."""
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):

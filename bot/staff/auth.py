@@ -120,7 +120,8 @@ def client_address() -> str:
     return address_of(request.remote_addr, request.headers.get("X-Forwarded-For"), trusted)
 
 
-def _throttle() -> accounts.Throttle:
+def throttle() -> accounts.Throttle:
+    """How failed passwords and codes slow the next try, from the settings."""
     settings = settings_of(current_app)
     return accounts.Throttle(
         max_failures=settings.staff_login_max_failures,
@@ -153,7 +154,7 @@ class _LoginOnly(UserMixin):
         return self.token
 
 
-def _wait_message(wait: int) -> str:
+def wait_message(wait: int) -> str:
     log.warning("staff login slowed after repeated failures")
     return _("Too many failed attempts. Wait %(seconds)s seconds and try again.", seconds=wait)
 
@@ -170,7 +171,7 @@ def login() -> ResponseReturnValue:
         settings = settings_of(current_app)
         with get_db().transaction() as db_session:
             result = accounts.authenticate(
-                db_session, form.email.data or "", form.password.data or "", client_address(), utcnow(), _throttle()
+                db_session, form.email.data or "", form.password.data or "", client_address(), utcnow(), throttle()
             )
             user = result.user
             step = (
@@ -185,7 +186,7 @@ def login() -> ResponseReturnValue:
             session[PENDING] = {"id": user.id, "at": int(time.time()), "next": next_url}
             return redirect(url_for("staff_auth.second_factor" if step == "code" else "staff_auth.setup"))
         if result.wait:
-            flash(_wait_message(result.wait), "error")
+            flash(wait_message(result.wait), "error")
             status = 429
         else:
             log.info("staff login failed")
@@ -214,7 +215,7 @@ def second_factor() -> ResponseReturnValue:
             user = _pending_user(db_session)
             if user is None:
                 return _start_over()
-            wait = accounts.throttled(db_session, user.email, client_address(), now, _throttle())
+            wait = accounts.throttled(db_session, user.email, client_address(), now, throttle())
             code = form.code.data or ""
             ok = not wait and (mfa.accept_totp(user, code) or mfa.use_recovery_code(db_session, user, code, now))
             if ok:
@@ -224,7 +225,7 @@ def second_factor() -> ResponseReturnValue:
         if ok:
             return start_session(user, session[PENDING]["next"])
         if wait:
-            flash(_wait_message(wait), "error")
+            flash(wait_message(wait), "error")
             status = 429
         else:
             log.info("staff second factor failed")

@@ -33,6 +33,16 @@ class CodeForm(FlaskForm):
     code = StringField(_("Code"), validators=[DataRequired(), Length(max=32)])
 
 
+class ReauthForm(FlaskForm):
+    """Changes to how one logs in (second factor, sessions) ask for the password again."""
+
+    password = PasswordField(_("Your password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+
+
+class ReauthCodeForm(ReauthForm):
+    code = StringField(_("Code"), validators=[DataRequired(), Length(max=32)])
+
+
 class PasswordChangeForm(FlaskForm):
     current = PasswordField(_("Current password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     new = PasswordField(

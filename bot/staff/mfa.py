@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -14,11 +13,13 @@ import segno
 from sqlmodel import Session
 
 from bot.config import Settings
+from bot.staff.accounts import hash_password, verify_password
 from bot.storage import staff_accounts
 from bot.storage.models import StaffUser
 
 ISSUER = "Holdline"
 RECOVERY_CODES = 10
+RECOVERY_LENGTH = 10
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from paper
 _NOT_CODE = re.compile(r"[\s-]+")
 
@@ -66,22 +67,31 @@ def accept_totp(user: StaffUser, code: str, at: float | None = None) -> bool:
     return True
 
 
-def _hash(code: str) -> str:
-    return hashlib.sha256(_NOT_CODE.sub("", code).upper().encode()).hexdigest()
+def _normal(code: str) -> str:
+    return _NOT_CODE.sub("", code).upper()
 
 
 def new_recovery_codes(session: Session, user: StaffUser) -> list[str]:
     """Replace an account's recovery codes with fresh ones and return them (shown once, kept only hashed)."""
     assert user.id is not None
-    raws = ["".join(secrets.choice(RECOVERY_ALPHABET) for _j in range(10)) for _i in range(RECOVERY_CODES)]
-    staff_accounts.replace_recovery_codes(session, user.id, [_hash(raw) for raw in raws])
+    raws = ["".join(secrets.choice(RECOVERY_ALPHABET) for _j in range(RECOVERY_LENGTH)) for _i in range(RECOVERY_CODES)]
+    # 50 bits each: under ASVS's 112, so stored as salted argon2id hashes like passwords.
+    staff_accounts.replace_recovery_codes(session, user.id, [hash_password(raw) for raw in raws])
     return [f"{raw[:5]}-{raw[5:]}" for raw in raws]
 
 
 def use_recovery_code(session: Session, user: StaffUser, code: str, now: datetime) -> bool:
     """Spend one unused recovery code of this account."""
     assert user.id is not None
-    return staff_accounts.spend_recovery_code(session, user.id, _hash(code), now)
+    typed = _normal(code)
+    if len(typed) != RECOVERY_LENGTH or not set(typed) <= set(RECOVERY_ALPHABET):
+        return False  # not shaped like a recovery code: no hashing needed to say no
+    for row in staff_accounts.unused_recovery_codes(session, user.id):
+        if verify_password(row.code_hash, typed):
+            row.used_at = now
+            session.add(row)
+            return True
+    return False
 
 
 def enable(session: Session, user: StaffUser, secret: str, code: str) -> list[str] | None:

@@ -158,11 +158,11 @@ class StaffSession(SQLModel, table=True):
 
 
 class RecoveryCode(SQLModel, table=True):
-    """A one-time code that stands in for a lost authenticator; only its SHA-256 is kept."""
+    """A one-time code that stands in for a lost authenticator; only its salted argon2id hash is kept."""
 
     id: int | None = Field(default=None, primary_key=True)
     staff_id: int = Field(foreign_key="staffuser.id", index=True)
-    code_hash: str = Field(max_length=64)
+    code_hash: str = Field(max_length=255)  # salted argon2id: the codes are short enough to guess offline
     used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 

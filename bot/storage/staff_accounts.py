@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select
 from sqlmodel import Session
 
 from bot.storage.models import LoginFailure, RecoveryCode, StaffUser
@@ -68,14 +68,13 @@ def replace_recovery_codes(session: Session, staff_id: int, code_hashes: list[st
     session.add_all(RecoveryCode(staff_id=staff_id, code_hash=code_hash) for code_hash in code_hashes)
 
 
-def spend_recovery_code(session: Session, staff_id: int, code_hash: str, now: datetime) -> bool:
-    """Mark one unused recovery code used; False when the account has no such unused code."""
-    spent = session.execute(
-        update(RecoveryCode)
-        .where(RecoveryCode.staff_id == staff_id, RecoveryCode.code_hash == code_hash, RecoveryCode.used_at.is_(None))
-        .values(used_at=now)
+def unused_recovery_codes(session: Session, staff_id: int) -> list[RecoveryCode]:
+    """The account's recovery codes not yet used (their salted hashes)."""
+    return list(
+        session.execute(
+            select(RecoveryCode).where(RecoveryCode.staff_id == staff_id, RecoveryCode.used_at.is_(None))
+        ).scalars()
     )
-    return bool(spent.rowcount)
 
 
 def recovery_codes_left(session: Session, staff_id: int) -> int:

@@ -43,7 +43,7 @@ def upgrade() -> None:
     op.create_table('recoverycode',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=False),
-    sa.Column('code_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('code_hash', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
     sa.Column('used_at', bot.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['staff_id'], ['staffuser.id'], ),
     sa.PrimaryKeyConstraint('id')

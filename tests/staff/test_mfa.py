@@ -25,9 +25,9 @@ def _password(client: FlaskClient, email: str) -> object:
     return client.post("/staff/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
 
 
-def _code(client: FlaskClient, code: str, url: str = "/staff/login/code") -> object:
+def _code(client: FlaskClient, code: str, url: str = "/staff/login/code", **more: str) -> object:
     token = csrf_token(client.get(url).get_data(as_text=True))
-    return client.post(url, data={"code": code, "csrf_token": token})
+    return client.post(url, data={"code": code, "csrf_token": token, **more})
 
 
 def test_an_admin_needs_the_code_after_the_password(staff_app: Flask, admin_id: int) -> None:
@@ -74,13 +74,20 @@ def test_a_recovery_code_stands_in_for_the_app_once(staff_app: Flask) -> None:
     assert client.get("/staff/").status_code == 200  # set up and logged in
     with get_db(staff_app).transaction() as session:
         stored = session.execute(select(RecoveryCode.code_hash)).scalars().all()
-    assert len(stored) == 10 and not set(codes) & set(stored)
+    assert len(stored) == 10 and all(h.startswith("$argon2id$") for h in stored)  # salted: short codes
 
     for attempt, expected in ((codes[0].lower(), 302), (codes[0], 401)):  # typed in lower case, then again
         other = staff_app.test_client()
         _password(other, "ada@example.org")
         assert _code(other, attempt).status_code == expected
     assert "Recovery codes left: 9" in client.get("/staff/account/").get_data(as_text=True)
+    token = csrf_token(client.get("/staff/account/").get_data(as_text=True))
+    fresh = client.post("/staff/account/recovery-codes", data={"csrf_token": token, "password": PASSWORD})
+    new_codes = CODES.findall(fresh.get_data(as_text=True))
+    assert len(new_codes) == 10 and not set(new_codes) & set(codes)
+    other = staff_app.test_client()
+    _password(other, "ada@example.org")
+    assert _code(other, codes[1]).status_code == 401  # the old codes stopped working
 
 
 def test_staff_without_a_second_factor_log_in_with_the_password_unless_required(
@@ -108,10 +115,16 @@ def test_an_admin_without_a_second_factor_cannot_skip_setup(staff_app: Flask) ->
 
 
 def test_staff_can_turn_the_second_factor_on_from_their_account(staff_app: Flask, worker: FlaskClient) -> None:
+    other = staff_app.test_client()
+    assert login(other, "worker@example.org").status_code == 302
     page = worker.get("/staff/account/mfa").get_data(as_text=True)
     secret = re.search(r'<code class="totp-secret">([A-Z2-7]+)</code>', page).group(1)
-    response = _code(worker, pyotp.TOTP(secret).now(), "/staff/account/mfa")
+    refused = _code(worker, pyotp.TOTP(secret).now(), "/staff/account/mfa", password="not my password")
+    assert "Your password is not right" in refused.get_data(as_text=True)  # a borrowed session cannot do it
+    response = _code(worker, pyotp.TOTP(secret).now(), "/staff/account/mfa", password=PASSWORD)
     assert len(CODES.findall(response.get_data(as_text=True))) == 10
+    assert other.get("/staff/").status_code == 302  # the other sessions ended with the change
+    assert worker.get("/staff/").status_code == 200
     with get_db(staff_app).transaction() as session:
         user = session.execute(select(StaffUser).where(StaffUser.email == "worker@example.org")).scalar_one()
         assert user.totp_secret == secret
@@ -126,3 +139,21 @@ def test_wrong_codes_are_slowed_like_passwords(staff_app: Flask, admin_id: int) 
     statuses = [_code(client, wrong).status_code for _ in range(6)]
     assert statuses[:5] == [401] * 5 and statuses[5] == 429
     assert _code(client, totp_code()).status_code == 429  # even the right code waits now
+
+
+def test_turning_on_staff_require_mfa_sends_open_sessions_to_setup(
+    database_url: str, twilio: object, spanish_locales: object
+) -> None:
+    relaxed = make_app(database_url, **staff_settings(twilio, spanish_locales))
+    add_staff(relaxed, "wes@example.org")
+    client = relaxed.test_client()
+    assert login(client, "wes@example.org").headers["Location"] == "/staff/"
+    cookie = client.get_cookie("holdline_session")
+    strict = make_app(database_url, STAFF_REQUIRE_MFA=True, **staff_settings(twilio, spanish_locales))
+    same_browser = strict.test_client()
+    same_browser.set_cookie("holdline_session", cookie.value)
+    response = same_browser.get("/staff/")
+    assert response.status_code == 302 and response.headers["Location"] == "/staff/account/mfa"
+    assert same_browser.get("/staff/account/mfa").status_code == 200
+    for app in (relaxed, strict):
+        get_db(app).dispose()

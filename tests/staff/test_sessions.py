@@ -84,7 +84,10 @@ def test_the_account_page_lists_live_sessions_and_logs_out_everywhere(staff_app:
     page = worker.get("/staff/account/").get_data(as_text=True)
     assert "iPhone" in page and "(this one)" in page
     assert page.count("<tr>") == 3  # the header and two sessions
-    response = post_form(worker, "/staff/account/", "/staff/account/sessions/end-all", {})
+    post_form(worker, "/staff/account/", "/staff/account/sessions/end-all", {"password": "not my password"})
+    assert "Your password is not right" in worker.get("/staff/account/").get_data(as_text=True)
+    assert phone.get("/staff/").status_code == 200  # nothing ended without the password
+    response = post_form(worker, "/staff/account/", "/staff/account/sessions/end-all", {"password": PASSWORD})
     assert response.status_code == 302 and response.headers["Location"] == "/staff/login"
     assert worker.get("/staff/").status_code == 302
     assert phone.get("/staff/").status_code == 302
@@ -126,3 +129,30 @@ def test_session_limits_are_settings(database_url: str, twilio: object, spanish_
         session.execute(update(StaffSession).values(seen_at=utcnow() - timedelta(minutes=6)))
     assert client.get("/staff/").status_code == 302
     get_db(app).dispose()
+
+
+def test_an_admin_logs_someone_out_everywhere_without_disabling_them(
+    staff_app: Flask, admin: FlaskClient, worker: FlaskClient, worker_id: int
+) -> None:
+    phone = staff_app.test_client()
+    assert login(phone, "worker@example.org").status_code == 302
+    response = post_form(admin, "/staff/accounts", f"/staff/accounts/{worker_id}/sessions/end", {})
+    assert response.status_code == 302
+    assert "Sessions ended: 2." in admin.get("/staff/accounts").get_data(as_text=True)
+    assert worker.get("/staff/").status_code == 302 and phone.get("/staff/").status_code == 302
+    assert admin.get("/staff/").status_code == 200
+    assert login(staff_app.test_client(), "worker@example.org").status_code == 302  # not disabled
+
+
+def test_the_staff_role_cannot_end_others_sessions(staff_app: Flask, admin_id: int, worker: FlaskClient) -> None:
+    assert post_form(worker, "/staff/", f"/staff/accounts/{admin_id}/sessions/end", {}).status_code == 403
+
+
+def test_end_sessions_from_the_command_line(staff_app: Flask, admin: FlaskClient, worker: FlaskClient) -> None:
+    runner = staff_app.test_cli_runner()
+    result = runner.invoke(args=["staff", "end-sessions", "worker@example.org"])
+    assert result.exit_code == 0 and "Ended 1 session(s)." in result.output
+    assert worker.get("/staff/").status_code == 302 and admin.get("/staff/").status_code == 200
+    result = runner.invoke(args=["staff", "end-sessions", "--all"])
+    assert "Ended 1 session(s)." in result.output and admin.get("/staff/").status_code == 302
+    assert runner.invoke(args=["staff", "end-sessions"]).exit_code == 2
