@@ -203,6 +203,26 @@ def staff_reset_mfa_command(email: str) -> None:
     click.echo(f"Second factor of {email} removed; its sessions have ended.")
 
 
+@staff_cli.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (no prompt).")
+def staff_set_password_command(email: str, password_stdin: bool) -> None:
+    """Give an account a new password (a forgotten one); its sessions end, its second factor stays."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        with get_db().transaction() as session:
+            user = accounts.find_by_email(session, email)
+            if user is None:
+                raise click.ClickException(f"no account for {email}")
+            accounts.set_password(session, user, password, utcnow())
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"New password set for {email}; its sessions have ended.")
+
+
 @staff_cli.command("end-sessions")
 @click.argument("email", required=False)
 @click.option("--all", "everyone", is_flag=True, help="Every account's sessions (e.g. after a suspected breach).")

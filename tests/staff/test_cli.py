@@ -104,3 +104,16 @@ def test_reset_mfa_for_a_lost_phone(sqlite_app: Flask) -> None:
     assert client.get("/staff/").status_code == 302
     assert login(sqlite_app.test_client(), "ada@example.org").headers["Location"] == "/staff/login/setup"
     assert run(sqlite_app, "staff", "reset-mfa", "nobody@example.org").exit_code == 1
+
+
+def test_set_password_for_a_forgotten_one(sqlite_app: Flask) -> None:
+    add_staff(sqlite_app, "wes@example.org")
+    client = sqlite_app.test_client()
+    assert login(client, "wes@example.org").status_code == 302
+    weak = run(sqlite_app, "staff", "set-password", "wes@example.org", "--password-stdin", stdin="111111111111\n")
+    assert weak.exit_code == 1 and "too easy to guess" in weak.output
+    new = "plum tractor seventy window"
+    result = run(sqlite_app, "staff", "set-password", "wes@example.org", "--password-stdin", stdin=new + "\n")
+    assert result.exit_code == 0 and "sessions have ended" in result.output
+    assert client.get("/staff/").status_code == 302
+    assert login(sqlite_app.test_client(), "wes@example.org", new).status_code == 302
