@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
-Networks = tuple[object, ...]
+Networks = tuple[IPv4Network | IPv6Network, ...]
 
 
-def trusted_networks(proxies: tuple[str, ...]) -> tuple:
+def trusted_networks(proxies: tuple[str, ...]) -> Networks:
     """Parse TRUSTED_PROXIES (addresses or networks, already checked by Settings)."""
     return tuple(ip_network(proxy, strict=False) for proxy in proxies)
 
 
-def client_address(remote_addr: str | None, forwarded_for: str | None, trusted: tuple) -> str:
+def client_address(remote_addr: str | None, forwarded_for: str | None, trusted: Networks) -> str:
     """Walk back from the peer through trusted proxies; the first address no proxy of ours added is the client's.
 
     A peer outside TRUSTED_PROXIES is the client itself, whatever X-Forwarded-For it sends.
@@ -25,9 +25,9 @@ def client_address(remote_addr: str | None, forwarded_for: str | None, trusted: 
     return chain[0][:64]  # every hop is one of ours: the first is as close to the client as we get
 
 
-def _is_trusted(hop: str, trusted: tuple) -> bool:
+def _is_trusted(hop: str, trusted: Networks) -> bool:
     try:
-        address: IPv4Address | IPv6Address = ip_address(hop)
+        address = ip_address(hop)
     except ValueError:
         return False  # not an address (e.g. "unknown"): nothing to walk past
     return any(address.version == network.version and address in network for network in trusted)

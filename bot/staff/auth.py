@@ -173,18 +173,13 @@ def login() -> ResponseReturnValue:
             result = accounts.authenticate(
                 db_session, form.email.data or "", form.password.data or "", client_address(), utcnow(), throttle()
             )
-            user = result.user
-            step = (
-                None
-                if user is None
-                else ("code" if user.totp_secret else "setup" if mfa.required(user, settings) else "")
-            )
-        if user is not None and step is not None:
-            if not step:
-                return start_session(user, next_url)
-            session.clear()
-            session[PENDING] = {"id": user.id, "at": int(time.time()), "next": next_url}
-            return redirect(url_for("staff_auth.second_factor" if step == "code" else "staff_auth.setup"))
+        user = result.user
+        if user is not None:
+            if user.totp_secret:
+                return _second_factor_due(user.id, next_url, "staff_auth.second_factor")
+            if mfa.required(user, settings):
+                return _second_factor_due(user.id, next_url, "staff_auth.setup")
+            return start_session(user, next_url)
         if result.wait:
             flash(wait_message(result.wait), "error")
             status = 429
@@ -193,6 +188,13 @@ def login() -> ResponseReturnValue:
             flash(_("That email and password do not match an active account."), "error")
             status = 401
     return render_template("staff/login.html", form=form), status
+
+
+def _second_factor_due(user_id: int | None, next_url: str, endpoint: str) -> ResponseReturnValue:
+    """The password was right: remember whose it was (5 minutes, signed cookie) and ask for the second factor."""
+    session.clear()
+    session[PENDING] = {"id": user_id, "at": int(time.time()), "next": next_url}
+    return redirect(url_for(endpoint))
 
 
 def _pending_user(db_session: Any) -> StaffUser | None:
