@@ -127,18 +127,35 @@ def apply_dev_defaults(config: dict[str, Any], instance_path: str, *, testing: b
 def dev_secrets(instance: Path) -> dict[str, str]:
     """Return this machine's debug secrets, making them (random, readable only by its owner) on first use."""
     path = instance / DEV_SECRETS_FILE
-    try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(saved, dict) and all(isinstance(saved.get(k), str) for k in ("SECRET_KEY", "TWILIO_AUTH_TOKEN")):
-            return saved
-    except (OSError, ValueError):
-        pass
+    saved = _read_dev_secrets(path)
+    if saved:
+        return saved
     made = {"SECRET_KEY": secrets.token_hex(32), "TWILIO_AUTH_TOKEN": secrets.token_hex(16)}
     instance.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    draft = instance / f".{DEV_SECRETS_FILE}.{os.getpid()}"
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as out:
         json.dump(made, out)
+    try:
+        os.link(draft, path)  # atomic, and never over a file another process (make run starts three) made first
+    except FileExistsError:
+        saved = _read_dev_secrets(path)
+        if saved:
+            made = saved
+        else:
+            os.replace(draft, path)  # a damaged file: ours replaces it
+    finally:
+        draft.unlink(missing_ok=True)
     return made
+
+
+def _read_dev_secrets(path: Path) -> dict[str, str] | None:
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    names = ("SECRET_KEY", "TWILIO_AUTH_TOKEN")
+    return saved if isinstance(saved, dict) and all(isinstance(saved.get(n), str) for n in names) else None
 
 
 def check_debug_database(url: str) -> None:

@@ -96,6 +96,10 @@ def test_debug_secrets_are_random_and_private(tmp_path: Path) -> None:
     assert dev_secrets(tmp_path / "b")["SECRET_KEY"] != first["SECRET_KEY"]
     assert len(first["SECRET_KEY"]) == 64 and len(first["TWILIO_AUTH_TOKEN"]) == 32
     assert stat.S_IMODE((tmp_path / "a" / DEV_SECRETS_FILE).stat().st_mode) == 0o600
+    (tmp_path / "a" / DEV_SECRETS_FILE).write_text("{not json")
+    repaired = dev_secrets(tmp_path / "a")
+    assert repaired["SECRET_KEY"] != first["SECRET_KEY"] and dev_secrets(tmp_path / "a") == repaired
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [DEV_SECRETS_FILE]  # no drafts left
 
 
 @pytest.mark.parametrize(
