@@ -244,7 +244,9 @@ def staff_list_command() -> None:
     """List the accounts."""
     with get_db().transaction() as session:
         for user in staff_accounts.all_staff(session):
-            click.echo(f"{user.email}\t{user.role}\t{'active' if user.active else 'disabled'}\t{user.name}")
+            state = "active" if user.active else "disabled"
+            factor = "second factor" if user.totp_secret else "password only"
+            click.echo(f"{user.email}\t{user.role}\t{state}\t{factor}\t{user.name}")
 
 
 @staff_cli.command("demo")

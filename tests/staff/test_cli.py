@@ -97,12 +97,14 @@ def test_demo_account_only_in_debug(sqlite_url: str, monkeypatch: pytest.MonkeyP
 
 def test_reset_mfa_for_a_lost_phone(sqlite_app: Flask) -> None:
     add_staff(sqlite_app, "ada@example.org", "admin")
+    assert "ada@example.org\tadmin\tactive\tsecond factor" in run(sqlite_app, "staff", "list").output
     client = sqlite_app.test_client()
     assert login(client, "ada@example.org").headers["Location"] == "/staff/"
     result = run(sqlite_app, "staff", "reset-mfa", "ada@example.org")
     assert result.exit_code == 0 and "sessions have ended" in result.output
     assert client.get("/staff/").status_code == 302
     assert login(sqlite_app.test_client(), "ada@example.org").headers["Location"] == "/staff/login/setup"
+    assert "ada@example.org\tadmin\tactive\tpassword only" in run(sqlite_app, "staff", "list").output
     assert run(sqlite_app, "staff", "reset-mfa", "nobody@example.org").exit_code == 1
 
 
