@@ -111,8 +111,8 @@ def active_staff(session: Session) -> list[StaffUser]:
 class Throttle:
     """How failed logins slow the next try: free tries, then waits doubling from 2 s up to a cap.
 
-    Never a lock: the most an attacker can make the real user wait is `max_delay` (per account), and
-    tries made while waiting are refused unchecked and not counted, so hammering does not extend it.
+    Never a lock: the most anyone waits is `max_delay` (per account and per address), and tries made
+    while waiting are refused unchecked and not counted, so hammering does not extend it.
     """
 
     max_failures: int
@@ -122,7 +122,9 @@ class Throttle:
     def wait(self, failures: staff_accounts.Failures, now: datetime) -> int:
         """Seconds to wait before the next try is checked (0: go ahead)."""
         by_account = _delay(failures.by_account, self.max_failures, self.max_delay)
-        by_address = _delay(failures.by_address, self.max_failures * PER_ADDRESS_FACTOR, self.window)
+        # Capped like an account's: behind a proxy missing from TRUSTED_PROXIES every client shares one address,
+        # and an office shares one too, so a long wait per address would lock staff out after all.
+        by_address = _delay(failures.by_address, self.max_failures * PER_ADDRESS_FACTOR, self.max_delay)
         until = max(
             (failures.last_by_account + by_account) if failures.last_by_account else now,
             (failures.last_by_address + by_address) if failures.last_by_address else now,
