@@ -11,7 +11,7 @@ from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.config import Settings, apply_dev_defaults, settings_from_env
+from bot.config import Settings, apply_dev_defaults, check_debug_database, settings_from_env
 from bot.core.deadline import Late, call_within
 from bot.core.logsafe import JsonFormatter, describe_exception
 from bot.engine.checks import check_flows
@@ -36,13 +36,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH, **limits)
     app.config.update(settings_from_env(app.instance_path))
     app.config.update(config or {})
-    local = bool(app.debug or app.config.get("TESTING"))
+    testing = bool(app.config.get("TESTING"))
+    local = bool(app.debug or testing)
+    if app.debug and not testing:
+        check_debug_database(str(app.config.get("DATABASE_URL", "")))
     if local:
-        apply_dev_defaults(app.config)
+        apply_dev_defaults(app.config, app.instance_path, testing=testing)
     settings = app.extensions["holdline.settings"] = Settings.from_config(app.config, local=local)
     _configure_logging(app)
-    # Twilio signs the public URL; behind Heroku's router or nginx, rebuild it from X-Forwarded-*.
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
+    # Twilio signs the public URL; behind Heroku's router or nginx, rebuild it from X-Forwarded-Proto/Host/Port.
+    # The client's address is not taken from X-Forwarded-For here: bot/staff/addresses.py reads it only from
+    # TRUSTED_PROXIES, so a caller reaching gunicorn directly cannot pick its own address.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
 
     database.init_app(app, settings.database_url)
     try:

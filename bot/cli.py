@@ -10,6 +10,7 @@ import urllib.request
 from dataclasses import replace
 
 import click
+import pyotp
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
@@ -24,7 +25,7 @@ from bot.hotline import Hotline
 from bot.i18n.translate import translate_cli
 from bot.outbox import Worker
 from bot.sms.simulator import Simulator
-from bot.staff import accounts
+from bot.staff import accounts, mfa, sessions
 from bot.staff.accounts import ROLES
 from bot.storage import outbox_rows, staff_accounts
 from bot.storage.database import get_db
@@ -171,8 +172,7 @@ def _set_active(email: str, active: bool) -> None:
         user = accounts.find_by_email(session, email)
         if user is None:
             raise click.ClickException(f"no account for {email}")
-        accounts.set_active(user, active, utcnow())
-        session.add(user)
+        accounts.set_active(session, user, active, utcnow())
     click.echo(f"{'Enabled' if active else 'Disabled'} {email}" + ("" if active else "; its sessions have ended."))
 
 
@@ -190,29 +190,99 @@ def staff_enable_command(email: str) -> None:
     _set_active(email, True)
 
 
+@staff_cli.command("reset-mfa")
+@click.argument("email")
+def staff_reset_mfa_command(email: str) -> None:
+    """Forget an account's second factor and recovery codes (lost phone); it sets one up at its next login."""
+    with get_db().transaction() as session:
+        user = accounts.find_by_email(session, email)
+        if user is None:
+            raise click.ClickException(f"no account for {email}")
+        mfa.reset(session, user)
+        assert user.id is not None
+        sessions.end_all(session, user.id, utcnow())
+    click.echo(f"Second factor of {email} removed; its sessions have ended.")
+
+
+@staff_cli.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (no prompt).")
+def staff_set_password_command(email: str, password_stdin: bool) -> None:
+    """Give an account a new password (a forgotten one); its sessions end, its second factor stays."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        with get_db().transaction() as session:
+            user = accounts.find_by_email(session, email)
+            if user is None:
+                raise click.ClickException(f"no account for {email}")
+            accounts.set_password(session, user, password, utcnow())
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"New password set for {email}; its sessions have ended.")
+
+
+@staff_cli.command("end-sessions")
+@click.argument("email", required=False)
+@click.option("--all", "everyone", is_flag=True, help="Every account's sessions (e.g. after a suspected breach).")
+def staff_end_sessions_command(email: str | None, everyone: bool) -> None:
+    """Log one account (or with --all every account) out everywhere, without disabling anyone."""
+    if bool(email) == everyone:
+        raise click.UsageError("give an EMAIL or --all")
+    now = utcnow()
+    with get_db().transaction() as session:
+        users = staff_accounts.all_staff(session) if everyone else [accounts.find_by_email(session, email or "")]
+        if users == [None]:
+            raise click.ClickException(f"no account for {email}")
+        ended = sum(sessions.end_all(session, user.id, now) for user in users if user is not None and user.id)
+    click.echo(f"Ended {ended} session(s).")
+
+
 @staff_cli.command("list")
 def staff_list_command() -> None:
     """List the accounts."""
     with get_db().transaction() as session:
         for user in staff_accounts.all_staff(session):
-            click.echo(f"{user.email}\t{user.role}\t{'active' if user.active else 'disabled'}\t{user.name}")
+            state = "active" if user.active else "disabled"
+            factor = "second factor" if user.totp_secret else "password only"
+            click.echo(f"{user.email}\t{user.role}\t{state}\t{factor}\t{user.name}")
 
 
 @staff_cli.command("demo")
 @click.option("--url", default="http://127.0.0.1:5000/staff/", show_default=True, help="Where the dashboard is.")
-def staff_demo_command(url: str) -> None:
-    """Create (or reset) the demo admin account and print how to log in (debug only)."""
+@click.option("--code", "show_code", is_flag=True, help="Only print the demo account's current 6-digit code.")
+def staff_demo_command(url: str, show_code: bool) -> None:
+    """Create (or reset) the demo admin account and print how to log in, second factor included (debug only).
+
+    Admins need a second factor, so the demo has one too: its key is printed to add to an authenticator
+    app, and `flask staff demo --code` prints the current code for those without one.
+    """
     if not current_app.debug:
         raise click.ClickException("the demo account exists only in debug (FLASK_DEBUG=1), never in production")
+    now = utcnow()
     with get_db().transaction() as session:
         user = accounts.find_by_email(session, DEMO_EMAIL)
+        if show_code:
+            if user is None or not user.totp_secret:
+                raise click.ClickException("no demo account yet: run `flask staff demo` first")
+            click.echo(pyotp.TOTP(user.totp_secret).now())
+            return
         if user is None:
-            accounts.create_staff(session, DEMO_EMAIL, DEMO_PASSWORD, "admin", utcnow(), "Demo admin")
+            user = accounts.create_staff(session, DEMO_EMAIL, DEMO_PASSWORD, "admin", now, "Demo admin")
         else:
-            accounts.set_password(user, DEMO_PASSWORD)
-            accounts.set_active(user, True, utcnow())
+            accounts.set_password(session, user, DEMO_PASSWORD, now)
+            accounts.set_active(session, user, True, now)
+        if not user.totp_secret:  # kept across runs, so the authenticator app keeps working
+            user.totp_secret = mfa.new_secret()
             session.add(user)
+        secret = user.totp_secret
     click.echo(f"Staff dashboard: {url}  (log in as {DEMO_EMAIL} / {DEMO_PASSWORD})")
+    click.echo(
+        f"  second factor: add the key {secret} to an authenticator app ({mfa.provisioning_uri(secret, DEMO_EMAIL)})"
+    )
+    click.echo("  or get the current code with: FLASK_DEBUG=1 .venv/bin/flask --app wsgi staff demo --code")
 
 
 outbox_cli = AppGroup("outbox", help="Send queued texts and alerts.")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, fields
+from ipaddress import ip_network
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -23,6 +26,10 @@ DEV_TWILIO_AUTH_TOKEN = "dev-twilio-auth-token"
 TWILIO_API_BASE = "https://api.twilio.com"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 UNSAFE_SECRETS = {"", "changeme", "change-me", "secret", "dev", DEV_SECRET_KEY, DEV_TWILIO_AUTH_TOKEN}
+MIN_SECRET_LENGTH = 32  # a Twilio Auth Token is 32 hex digits; SECRET_KEY should be at least as long
+MIN_SECRET_DISTINCT = 10  # "x" * 40 or "abab…" is long but not secret
+DEV_SECRETS_FILE = "dev-secrets.json"  # under instance/: random per machine, made on first debug run
+TRUE_WORDS = {"1", "true", "yes", "on"}
 
 # Contact details shown to texters. The defaults come from public sources and MUST be verified by
 # the deploying organisation (see README, "Configuration").
@@ -46,6 +53,10 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}.") from exc
+
+
+def _bool(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in TRUE_WORDS
 
 
 def normalize_database_url(url: str) -> str:
@@ -85,6 +96,10 @@ def _staff_settings() -> dict[str, Any]:
         "STAFF_IDLE_MINUTES": _int("STAFF_IDLE_MINUTES", 30),
         "STAFF_LOGIN_MAX_FAILURES": _int("STAFF_LOGIN_MAX_FAILURES", 5),
         "STAFF_LOGIN_WINDOW_MINUTES": _int("STAFF_LOGIN_WINDOW_MINUTES", 15),
+        "STAFF_LOGIN_MAX_DELAY_SECONDS": _int("STAFF_LOGIN_MAX_DELAY_SECONDS", 60),
+        "STAFF_SESSION_MAX_HOURS": _int("STAFF_SESSION_MAX_HOURS", 12),
+        "STAFF_REQUIRE_MFA": _bool("STAFF_REQUIRE_MFA"),
+        "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", ""),
         "TWILIO_FROM_NUMBER": os.environ.get("TWILIO_FROM_NUMBER", "").strip(),
         "TWILIO_WHATSAPP_FROM": os.environ.get("TWILIO_WHATSAPP_FROM", "").strip(),
         "TWILIO_MESSAGING_SERVICE_SID": os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "").strip(),
@@ -98,15 +113,65 @@ def _staff_settings() -> dict[str, Any]:
         "INBOUND_TEXTS_PER_HOUR": _int("INBOUND_TEXTS_PER_HOUR", 60),
         "REPLY_SEGMENTS_PER_DAY": _int("REPLY_SEGMENTS_PER_DAY", 150),
         "ALERTS_PER_HOUR": _int("ALERTS_PER_HOUR", 10),
+        "ALERT_SMTP_CA_FILE": os.environ.get("ALERT_SMTP_CA_FILE", ""),
     }
 
 
-def apply_dev_defaults(config: dict[str, Any]) -> None:
-    """Fill missing secrets with obvious development values (debug and testing only)."""
-    if not config.get("SECRET_KEY"):
-        config["SECRET_KEY"] = DEV_SECRET_KEY
-    if not config.get("TWILIO_AUTH_TOKEN"):
-        config["TWILIO_AUTH_TOKEN"] = DEV_TWILIO_AUTH_TOKEN
+def apply_dev_defaults(config: dict[str, Any], instance_path: str, *, testing: bool) -> None:
+    """Fill missing secrets: fixed values in tests, random ones kept under instance/ in debug (never published)."""
+    missing = [name for name in ("SECRET_KEY", "TWILIO_AUTH_TOKEN") if not config.get(name)]
+    if not missing:
+        return
+    fixed = {"SECRET_KEY": DEV_SECRET_KEY, "TWILIO_AUTH_TOKEN": DEV_TWILIO_AUTH_TOKEN}
+    values = fixed if testing else dev_secrets(Path(instance_path))
+    for name in missing:
+        config[name] = values[name]
+
+
+def dev_secrets(instance: Path) -> dict[str, str]:
+    """Return this machine's debug secrets, making them (random, readable only by its owner) on first use."""
+    path = instance / DEV_SECRETS_FILE
+    saved = _read_dev_secrets(path)
+    if saved:
+        return saved
+    made = {"SECRET_KEY": secrets.token_hex(32), "TWILIO_AUTH_TOKEN": secrets.token_hex(16)}
+    instance.mkdir(parents=True, exist_ok=True)
+    draft = instance / f".{DEV_SECRETS_FILE}.{os.getpid()}"
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        json.dump(made, out)
+    try:
+        os.link(draft, path)  # atomic, and never over a file another process (make run starts three) made first
+    except FileExistsError:
+        saved = _read_dev_secrets(path)
+        if saved:
+            made = saved
+        else:
+            os.replace(draft, path)  # a damaged file: ours replaces it
+    finally:
+        draft.unlink(missing_ok=True)
+    return made
+
+
+def _read_dev_secrets(path: Path) -> dict[str, str] | None:
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    names = ("SECRET_KEY", "TWILIO_AUTH_TOKEN")
+    return saved if isinstance(saved, dict) and all(isinstance(saved.get(n), str) for n in names) else None
+
+
+def check_debug_database(url: str) -> None:
+    """Refuse debug mode (the interactive debugger, relaxed secrets) on a database that is not on this machine."""
+    parts = urlsplit(normalize_database_url(url))
+    if parts.scheme.startswith("sqlite"):
+        return
+    if (parts.hostname or "") not in LOOPBACK_HOSTS:
+        raise ConfigError(
+            "FLASK_DEBUG=1 runs only against a database on this machine (SQLite or PostgreSQL on localhost); "
+            "unset FLASK_DEBUG to use DATABASE_URL's server."
+        )
 
 
 @dataclass(frozen=True)
@@ -134,6 +199,10 @@ class Settings:
     staff_idle_minutes: int
     staff_login_max_failures: int
     staff_login_window_minutes: int
+    staff_login_max_delay_seconds: int
+    staff_session_max_hours: int
+    staff_require_mfa: bool
+    trusted_proxies: tuple[str, ...]
     twilio_from_number: str
     twilio_whatsapp_from: str
     twilio_messaging_service_sid: str
@@ -144,6 +213,7 @@ class Settings:
     alert_recipients: tuple[str, ...]
     alert_smtp_url: str
     alert_email_from: str
+    alert_smtp_ca_file: str
     inbound_texts_per_hour: int = 60  # texts from one number handled per hour; more are stored, with one notice
     reply_segments_per_day: int = 150  # SMS segments of replies one number may receive per 24 hours
     alerts_per_hour: int = 10  # critical-report alerts per hour; more are summed up in one digest
@@ -162,6 +232,8 @@ class Settings:
                 values[item.name] = item.default
             elif item.type == "int":
                 values[item.name] = _whole_number(name, raw)
+            elif item.type == "bool":
+                values[item.name] = raw if isinstance(raw, bool) else str(raw).strip().lower() in TRUE_WORDS
             elif item.type == "Path":
                 values[item.name] = Path(raw)
             elif item.type == "tuple[str, ...]":
@@ -197,6 +269,7 @@ class Settings:
             "conversation_idle_days", "conversation_resume_after_minutes", "staff_idle_minutes",
             "staff_login_max_failures", "staff_login_window_minutes", "outbox_max_attempts", "twilio_timeout_seconds",
             "inbound_texts_per_hour", "reply_segments_per_day", "alerts_per_hour",
+            "staff_login_max_delay_seconds", "staff_session_max_hours",
         )  # fmt: skip
         for name in at_least_one:
             if getattr(self, name) < 1:
@@ -213,6 +286,15 @@ class Settings:
         emails = any("@" in recipient for recipient in self.alert_recipients)
         if emails and not (self.alert_smtp_url and self.alert_email_from):
             raise ConfigError("ALERT_RECIPIENTS lists an email address: set ALERT_SMTP_URL and ALERT_EMAIL_FROM too.")
+        if self.alert_smtp_ca_file and not Path(self.alert_smtp_ca_file).is_file():
+            raise ConfigError(f"ALERT_SMTP_CA_FILE {self.alert_smtp_ca_file!r} is not a file (a PEM bundle of CAs).")
+        for proxy in self.trusted_proxies:
+            try:
+                ip_network(proxy, strict=False)
+            except ValueError as exc:
+                raise ConfigError(
+                    f"TRUSTED_PROXIES: {proxy!r} is not an address or network (e.g. 10.0.0.0/8)."
+                ) from exc
         if self.alert_smtp_url and urlsplit(self.alert_smtp_url).scheme not in ("smtp", "smtps"):
             raise ConfigError("ALERT_SMTP_URL must look like smtp://user:password@host:587 or smtps://…:465.")
 
@@ -239,12 +321,27 @@ def check_production_secrets(settings: Settings) -> None:
             problems.append(f"{name} is not set. Set the {name} environment variable to {hint}.")
         elif value.lower() in UNSAFE_SECRETS:
             problems.append(f"{name} has a default value. Set the {name} environment variable to {hint}.")
+        elif len(value) < MIN_SECRET_LENGTH:
+            problems.append(f"{name} is too short (at least {MIN_SECRET_LENGTH} characters). Set it to {hint}.")
+        elif _guessable(value):
+            problems.append(f"{name} is too easy to guess. Set the {name} environment variable to {hint}.")
+    if settings.secret_key and settings.secret_key.strip() == settings.twilio_auth_token.strip():
+        problems.append("SECRET_KEY and TWILIO_AUTH_TOKEN are the same value: give SECRET_KEY its own random value.")
     if problems:
         raise ConfigError(
             "Holdline will not start in production with unsafe settings:\n  - "
             + "\n  - ".join(problems)
             + "\n(For local development, run with FLASK_DEBUG=1.)"
         )
+
+
+def _guessable(value: str) -> bool:
+    """Whether a long secret is still guessable: few distinct characters, or words and patterns (zxcvbn)."""
+    from zxcvbn import zxcvbn
+
+    if len(set(value)) < MIN_SECRET_DISTINCT:
+        return True
+    return zxcvbn(value[:100])["guesses_log10"] < 24  # random 32-hex tokens score 29-32; words and runs far less
 
 
 def settings_of(app: Flask) -> Settings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
@@ -45,8 +46,10 @@ EXPORT_FIELDS = (
     "media_urls",
     "related_refs",
 )
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell starting with one of these as a formula. A spreadsheet set to another list
+# separator (`;` in much of Europe and Latin America, or tab) splits our cells there, so a formula can also
+# start after any separator inside a cell, after optional spaces: `Juan;=HYPERLINK(…)`.
+FORMULA_START = re.compile(r"(^|[,;\t\r\n])( *)(?=[=+\-@\t\r])")
 
 
 def export_record(report: Report, related: list[str], timezone: str) -> dict[str, Any]:
@@ -92,15 +95,14 @@ def export_records(session: Session, timezone: str, **filters: Any) -> Iterator[
 
 
 def safe_cell(value: Any) -> str:
-    """Render one CSV cell: lists joined with ';', booleans as true/false, formulas neutralised."""
+    """Render one CSV cell: lists joined with ';', booleans as true/false, formulas neutralised wherever they start."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
         value = ";".join(str(item) for item in value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return FORMULA_START.sub(r"\1\2'", str(value))
 
 
 def write_csv(records: Iterable[dict[str, Any]], out: IO[str]) -> int:

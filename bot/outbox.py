@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import smtplib
+import ssl
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -190,12 +191,17 @@ def alert_subject(settings: Settings) -> str:
 
 
 class SmtpMailer:
-    """Send an alert email through ALERT_SMTP_URL (smtp:// with STARTTLS when offered, or smtps://)."""
+    """Send an alert email through ALERT_SMTP_URL: smtp:// only with STARTTLS, or smtps://; certificates verified.
+
+    Fails closed: a server that offers no STARTTLS, or whose certificate does not verify for its host name,
+    gets nothing (not the password, not the alert), and the reason is logged.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.url = settings.alert_smtp_url
         self.sender = settings.alert_email_from
         self.timeout = settings.twilio_timeout_seconds
+        self.ca_file = settings.alert_smtp_ca_file
 
     def __call__(self, to: str, subject: str, body: str) -> SendResult:
         if not self.url:
@@ -204,16 +210,28 @@ class SmtpMailer:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.sender, to, subject
         message.set_content(body)
-        smtp_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
-        port = parts.port or (465 if parts.scheme == "smtps" else 587)
+        # The system's CAs (or ALERT_SMTP_CA_FILE), and the host name checked against the certificate.
+        context = ssl.create_default_context(cafile=self.ca_file or None)
+        host = parts.hostname or "localhost"
         try:
-            with smtp_class(parts.hostname or "localhost", port, timeout=self.timeout) as smtp:
+            if parts.scheme == "smtps":
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, parts.port or 465, timeout=self.timeout, context=context)
+            else:
+                smtp = smtplib.SMTP(host, parts.port or 587, timeout=self.timeout)
+            with smtp:
                 smtp.ehlo()
-                if parts.scheme == "smtp" and smtp.has_extn("starttls"):
-                    smtp.starttls()
+                if parts.scheme == "smtp":
+                    if not smtp.has_extn("starttls"):
+                        log.error("alert email not sent: the mail server offers no STARTTLS; refusing to send in clear")
+                        return SendResult(retry=True, error="smtp: no STARTTLS offered")
+                    smtp.starttls(context=context)
+                    smtp.ehlo()
                 if parts.username:
                     smtp.login(unquote(parts.username), unquote(parts.password or ""))
                 smtp.send_message(message)
+        except ssl.SSLCertVerificationError as exc:
+            log.error("alert email not sent: the mail server's certificate was refused (%s)", exc.verify_message)
+            return SendResult(retry=True, error="smtp: certificate not verified")
         except smtplib.SMTPResponseException as exc:
             return SendResult(retry=exc.smtp_code >= 400 and exc.smtp_code < 500, error=f"smtp {exc.smtp_code}")
         except (OSError, smtplib.SMTPException) as exc:

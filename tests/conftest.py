@@ -32,6 +32,8 @@ TABLES = (
     "reportevent",
     "assignment",
     "loginfailure",
+    "staffsession",
+    "recoverycode",
     "staffuser",
     "reportlink",
     "report",

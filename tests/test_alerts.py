@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -20,6 +21,7 @@ from bot.twilio.stub import TwilioStub
 from tests.conftest import make_app
 from tests.helpers import count
 from tests.smtp_stub import SmtpStub
+from tests.tls import self_signed, server_context
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 PERSONAL = ("Juan", "Pérez", "Cook", "Chicago", "+13125550123", "María")
@@ -33,9 +35,14 @@ BASE = {
 }
 
 
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return self_signed(tmp_path_factory.mktemp("tls"))
+
+
 @pytest.fixture
-def stubs() -> Iterator[tuple[TwilioStub, SmtpStub]]:
-    twilio, smtp = TwilioStub().start(), SmtpStub()
+def stubs(certificate: tuple[Path, Path]) -> Iterator[tuple[TwilioStub, SmtpStub]]:
+    twilio, smtp = TwilioStub().start(), SmtpStub(tls=server_context(*certificate))  # a mail server with STARTTLS
     yield twilio, smtp
     twilio.stop()
     smtp.stop()
@@ -49,7 +56,7 @@ def alerting_app(database_url: str, stubs: tuple[TwilioStub, SmtpStub], **overri
         "TWILIO_ACCOUNT_SID": "AC" + "3" * 32,
         "TWILIO_FROM_NUMBER": "+13125550000",
         "ALERT_RECIPIENTS": "+13125559999, oncall@example.org",
-        "ALERT_SMTP_URL": smtp.url,
+        "ALERT_SMTP_URL": smtp.url_with_login(),
         "ALERT_EMAIL_FROM": "holdline@example.org",
         "PUBLIC_BASE_URL": "https://hotline.example.org",
     }
@@ -57,8 +64,8 @@ def alerting_app(database_url: str, stubs: tuple[TwilioStub, SmtpStub], **overri
 
 
 @pytest.fixture
-def app(database_url: str, stubs: tuple[TwilioStub, SmtpStub]) -> Iterator[Flask]:
-    app = alerting_app(database_url, stubs)
+def app(database_url: str, stubs: tuple[TwilioStub, SmtpStub], certificate: tuple[Path, Path]) -> Iterator[Flask]:
+    app = alerting_app(database_url, stubs, ALERT_SMTP_CA_FILE=str(certificate[0]))  # trust the throw-away certificate
     yield app
     get_db(app).dispose()
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import stat
 from pathlib import Path
 
 import pytest
 
 from bot.app import create_app
-from bot.config import DEV_SECRET_KEY, ConfigError, normalize_database_url
+from bot.config import (
+    DEV_SECRET_KEY,
+    DEV_SECRETS_FILE,
+    DEV_TWILIO_AUTH_TOKEN,
+    ConfigError,
+    dev_secrets,
+    normalize_database_url,
+)
 
-GOOD = {"SECRET_KEY": "5f2b9c0e8a7d4e1f9b3c6a2d8e0f1a4b", "TWILIO_AUTH_TOKEN": "f00dfeedc0ffee1234567890abcdef12"}
+GOOD = {"SECRET_KEY": "5f2b9c0e8a7d4e1f9b3c6a2d8e0f1a4b", "TWILIO_AUTH_TOKEN": "2108931f78ae9f6a3eaeb38b71f20513"}
 
 
 @pytest.fixture
@@ -50,10 +59,63 @@ def test_production_starts_with_real_secrets(production_env: pytest.MonkeyPatch)
     assert app.config["SECRET_KEY"] == GOOD["SECRET_KEY"]
 
 
-def test_debug_runs_with_development_secrets(production_env: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("secret_key", "token", "message"),
+    [
+        ("x", GOOD["TWILIO_AUTH_TOKEN"], "SECRET_KEY is too short"),
+        ("password", GOOD["TWILIO_AUTH_TOKEN"], "SECRET_KEY is too short"),
+        ("x" * 40, GOOD["TWILIO_AUTH_TOKEN"], "SECRET_KEY is too easy to guess"),
+        ("password" * 5, GOOD["TWILIO_AUTH_TOKEN"], "SECRET_KEY is too easy to guess"),
+        ("correcthorsebatterystaplecorrecthorse", GOOD["TWILIO_AUTH_TOKEN"], "SECRET_KEY is too easy to guess"),
+        (GOOD["SECRET_KEY"], "abc123", "TWILIO_AUTH_TOKEN is too short"),
+        (GOOD["SECRET_KEY"], "0123456789abcdef0123456789abcdef", "TWILIO_AUTH_TOKEN is too easy to guess"),
+        (GOOD["TWILIO_AUTH_TOKEN"], GOOD["TWILIO_AUTH_TOKEN"], "are the same value"),
+    ],
+)
+def test_production_refuses_short_common_or_identical_secrets(
+    production_env: pytest.MonkeyPatch, secret_key: str, token: str, message: str
+) -> None:
+    production_env.setenv("SECRET_KEY", secret_key)
+    production_env.setenv("TWILIO_AUTH_TOKEN", token)
+    with pytest.raises(ConfigError, match=message):
+        create_app()
+
+
+def test_debug_makes_random_secrets_per_machine_not_published_ones(production_env: pytest.MonkeyPatch) -> None:
     production_env.setenv("FLASK_DEBUG", "1")
     app = create_app()
-    assert app.config["SECRET_KEY"] == DEV_SECRET_KEY
+    saved = json.loads((Path(app.instance_path) / DEV_SECRETS_FILE).read_text())
+    assert app.config["SECRET_KEY"] == saved["SECRET_KEY"] != DEV_SECRET_KEY
+    assert app.config["TWILIO_AUTH_TOKEN"] == saved["TWILIO_AUTH_TOKEN"] != DEV_TWILIO_AUTH_TOKEN
+    assert create_app().config["SECRET_KEY"] == app.config["SECRET_KEY"]  # the chat and the server agree
+
+
+def test_debug_secrets_are_random_and_private(tmp_path: Path) -> None:
+    first = dev_secrets(tmp_path / "a")
+    assert dev_secrets(tmp_path / "a") == first
+    assert dev_secrets(tmp_path / "b")["SECRET_KEY"] != first["SECRET_KEY"]
+    assert len(first["SECRET_KEY"]) == 64 and len(first["TWILIO_AUTH_TOKEN"]) == 32
+    assert stat.S_IMODE((tmp_path / "a" / DEV_SECRETS_FILE).stat().st_mode) == 0o600
+    (tmp_path / "a" / DEV_SECRETS_FILE).write_text("{not json")
+    repaired = dev_secrets(tmp_path / "a")
+    assert repaired["SECRET_KEY"] != first["SECRET_KEY"] and dev_secrets(tmp_path / "a") == repaired
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [DEV_SECRETS_FILE]  # no drafts left
+
+
+@pytest.mark.parametrize(
+    "url", ["postgres://u:p@db.example.org:5432/hold", "postgresql://u@10.0.0.5/hold", "postgresql://u@/hold"]
+)
+def test_debug_mode_refuses_a_database_elsewhere(production_env: pytest.MonkeyPatch, url: str) -> None:
+    production_env.setenv("FLASK_DEBUG", "1")
+    production_env.setenv("DATABASE_URL", url)
+    with pytest.raises(ConfigError, match="FLASK_DEBUG=1 runs only against a database on this machine"):
+        create_app()
+
+
+def test_debug_mode_runs_on_a_local_postgres(production_env: pytest.MonkeyPatch) -> None:
+    production_env.setenv("FLASK_DEBUG", "1")
+    production_env.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:1/none")
+    assert create_app().debug
 
 
 def test_wsgi_module_refuses_too(production_env: pytest.MonkeyPatch) -> None:

@@ -114,6 +114,14 @@ def test_csv_neutralises_formulas_and_keeps_unicode(sqlite_app: Flask, filed: li
         (None, ""),
         (True, "true"),
         (["a", "b"], "a;b"),
+        ('Juan;=HYPERLINK("http://x")', 'Juan;\'=HYPERLINK("http://x")'),  # split at ; by a European spreadsheet
+        ("Juan,+1+1", "Juan,'+1+1"),
+        ("Juan\t@SUM(A1)", "Juan\t'@SUM(A1)"),
+        ("Juan; =1+1", "Juan; '=1+1"),  # spaces before the formula do not hide it
+        ("a\n-1", "a\n'-1"),
+        (["ok", "=1+1"], "ok;'=1+1"),  # every list item is a cell once split
+        ("=a;=b", "'=a;'=b"),
+        ("Ana-María O'Neil, 3 + 4 = 7", "Ana-María O'Neil, 3 + 4 = 7"),  # signs inside words stay as typed
     ],
 )
 def test_safe_cell(value: object, cell: str) -> None:

@@ -18,6 +18,7 @@ csrf = CSRFProtect()
 def init_app(app: Flask) -> None:
     """Register the dashboard: sessions, CSRF on every form (signed Twilio webhooks exempt), headers."""
     from bot.sms.webhook import bp as sms_bp
+    from bot.staff.account import bp as account_bp
     from bot.staff.auth import bp as auth_bp
     from bot.staff.auth import login_manager
     from bot.staff.views import bp as views_bp
@@ -29,14 +30,19 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="holdline_session",
-        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings_of(app).staff_idle_minutes),
-        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session (which idles out)
+        # The cookie may live as long as a session can; the server ends it sooner (idle, logout: bot/staff/sessions.py).
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings_of(app).staff_session_max_hours),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        # Flask-WTF's https check wants a Referer, which Referrer-Policy may withhold; security.check_same_origin
+        # checks Origin (or a same-origin Referer) instead, on top of the token.
+        WTF_CSRF_SSL_STRICT=False,
     )
     csrf.init_app(app)
     csrf.exempt(sms_bp)  # Twilio signs its requests instead (bot/sms/signature.py)
     login_manager.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(views_bp)
+    app.register_blueprint(account_bp)
     security.init_app(app)
     app.jinja_env.globals["_"] = _  # dashboard words (English for now; extracted into dashboard.pot)
     zone = ZoneInfo(settings_of(app).hotline_timezone)
@@ -45,7 +51,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
-        return render_template("staff/error.html", title="Form expired", message=error.description), 400
+        return render_template("staff/error.html", title=_("Form refused"), message=error.description), 400
 
 
 def _local(when: datetime | None, zone: ZoneInfo) -> str:

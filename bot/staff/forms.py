@@ -16,8 +16,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from bot.core.statuses import STAFF_STATUSES, Status
-from bot.staff.accounts import MIN_PASSWORD_LENGTH, ROLES
+from bot.staff.accounts import ROLES
 from bot.staff.i18n import _
+from bot.staff.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 NOTE_MAX = 4000
 TEXT_MAX = 600  # at most four SMS segments of plain text; templates are far shorter
@@ -25,7 +26,34 @@ TEXT_MAX = 600  # at most four SMS segments of plain text; templates are far sho
 
 class LoginForm(FlaskForm):
     email = EmailField(_("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_("Password"), validators=[DataRequired(), Length(max=1000)])
+    password = PasswordField(_("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_("Code"), validators=[DataRequired(), Length(max=32)])
+
+
+class ReauthForm(FlaskForm):
+    """Changes to how one logs in (second factor, sessions) ask for the password again."""
+
+    password = PasswordField(_("Your password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+
+
+class ReauthCodeForm(ReauthForm):
+    code = StringField(_("Code"), validators=[DataRequired(), Length(max=32)])
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_("Current password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    new = PasswordField(
+        _("New password (at least %(n)s characters)", n=MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+    )
+    confirm = PasswordField(_("New password again"), validators=[DataRequired()])
+
+    def validate_confirm(self, field: PasswordField) -> None:
+        if field.data != self.new.data:
+            raise ValidationError(_("The two new passwords differ."))
 
 
 class AssignForm(FlaskForm):
@@ -63,7 +91,7 @@ class CreateStaffForm(FlaskForm):
     role = SelectField(_("Role"), choices=[SelectChoice(r) for r in ROLES], default="staff")
     password = PasswordField(
         _("Password (at least %(n)s characters)", n=MIN_PASSWORD_LENGTH),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1000)],
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
     )
 
 

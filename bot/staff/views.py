@@ -16,7 +16,7 @@ from bot.config import settings_of
 from bot.core.refs import is_ref
 from bot.core.statuses import Status
 from bot.export import export_records, exported_at, write_csv, write_jsonl
-from bot.staff import accounts, actions, charts, contacts, stats, texts
+from bot.staff import accounts, actions, charts, contacts, sessions, stats, texts
 from bot.staff.auth import admin_required, check_session
 from bot.staff.forms import (
     AssignForm,
@@ -291,10 +291,24 @@ def set_account_active(user_id: int, action: str) -> ResponseReturnValue:
         user = session.get(StaffUser, user_id)
         if user is None:
             abort(404)
-        accounts.set_active(user, action == "enable", utcnow())
-        session.add(user)
+        accounts.set_active(session, user, action == "enable", utcnow())
     log.info("staff %s: account %s %sd", _staff_id(), user_id, action)
     flash(_("Account disabled.") if action == "disable" else _("Account enabled."))
+    return redirect(url_for("staff.accounts_page"))
+
+
+@bp.post("/accounts/<int:user_id>/sessions/end")
+@admin_required
+def end_account_sessions(user_id: int) -> ResponseReturnValue:
+    """Log someone out everywhere without disabling the account (a lost laptop; admins only)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    with get_db().transaction() as session:
+        if session.get(StaffUser, user_id) is None:
+            abort(404)
+        ended = sessions.end_all(session, user_id, utcnow())
+    log.info("staff %s ended %s sessions of account %s", _staff_id(), ended, user_id)
+    flash(_("Sessions ended: %(n)s.", n=ended))
     return redirect(url_for("staff.accounts_page"))
 
 

@@ -6,6 +6,7 @@ bot/storage/) only.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,8 @@ from bot.core.inbound import Inbound
 from bot.core.segments import count_segments
 from bot.core.text import from_raw_bytes, raw_bytes, storable
 from bot.storage.models import Contact, Conversation, Message, utcnow
+
+log = logging.getLogger("holdline.storage")
 
 
 def _insert(session: Session, model: type) -> Any:
@@ -70,8 +73,34 @@ def record_inbound(session: Session, contact: Contact, inbound: Inbound) -> tupl
     new_id = result.scalar_one_or_none()
     if new_id is not None:
         return new_id, True
-    existing = session.execute(select(Message.id).where(Message.sid == inbound.sid)).scalar_one()
+    existing, owner = session.execute(select(Message.id, Message.contact_id).where(Message.sid == inbound.sid)).one()
+    if owner != contact.id:
+        return _refuse_foreign_sid(session, contact, inbound), False
     return existing, False
+
+
+def _refuse_foreign_sid(session: Session, contact: Contact, inbound: Inbound) -> int:
+    """Keep a text whose MessageSid another sender's text already has, marked refused and without the sid.
+
+    Never a repeat delivery (Twilio's sids are unique), so it is not answered with the first texter's
+    replies; its status `refused` means the hotline gives it no replies at all.
+    """
+    log.warning("inbound message %s refused: that MessageSid is stored for another sender", inbound.sid)
+    message = Message(
+        sid=None,
+        contact_id=contact.id,
+        direction="in",
+        channel=inbound.channel,
+        body=inbound.body,
+        media=[{"url": url, "content_type": kind} for url, kind in inbound.media],
+        segments=count_segments(inbound.body),
+        status="refused",
+        created_at=utcnow(),
+    )
+    session.add(message)
+    session.flush()
+    assert message.id is not None
+    return message.id
 
 
 def inbound_status(session: Session, message_id: int) -> str:

@@ -75,7 +75,7 @@ class Message(SQLModel, table=True):
     raw_body: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     media: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     segments: int = Field(default=0)
-    # in: received -> handled | failed ; out: replied (sent in TwiML)
+    # in: received -> handled | failed, or refused (its MessageSid is another sender's) ; out: replied (in TwiML)
     status: str = Field(max_length=16)
     reply_to_id: int | None = Field(default=None, foreign_key="message.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
@@ -142,6 +142,30 @@ class StaffUser(SQLModel, table=True):
     session_version: int = Field(default=1)  # bumped to end every session of the account at once
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     disabled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    totp_secret: str | None = Field(default=None, max_length=64)  # base32; set once the second factor is confirmed
+    totp_last_step: int = Field(default=0)  # the last 30 s step a code was accepted for: no code works twice
+    password_changed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class StaffSession(SQLModel, table=True):
+    """One logged-in browser: only the SHA-256 of its token is kept; ended on logout, password change, disable."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    staff_id: int = Field(foreign_key="staffuser.id", index=True)
+    user_agent: str = Field(default="", max_length=200)  # shown in the list of sessions, to tell them apart
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    seen_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    ended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A one-time code that stands in for a lost authenticator; only its salted argon2id hash is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staffuser.id", index=True)
+    code_hash: str = Field(max_length=255)  # salted argon2id: the codes are short enough to guess offline
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class LoginFailure(SQLModel, table=True):

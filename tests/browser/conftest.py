@@ -80,6 +80,43 @@ def served(browser: Any, sqlite_url: str, twilio: TwilioStub, spanish_locales: P
 
 
 @pytest.fixture
+def served_https(
+    browser: Any,
+    sqlite_url: str,
+    twilio: TwilioStub,
+    spanish_locales: Path,  # noqa: F811
+    tmp_path: Path,
+) -> Iterator[tuple[Flask, str]]:
+    """The app as deployed: plain http on 127.0.0.1 behind a TLS-terminating proxy sending X-Forwarded-Proto.
+
+    The certificate is made for this test; the app trusts the proxy's hop (TRUSTED_PROXIES) and its
+    session cookie is Secure, as in production.
+    """
+    from tests.tls import TlsProxy, self_signed, server_context
+
+    app = make_app(sqlite_url, TRUSTED_PROXIES="127.0.0.1", **staff_settings(twilio, spanish_locales))
+    app.config["SESSION_COOKIE_SECURE"] = True
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    proxy = TlsProxy(server.server_port, server_context(*self_signed(tmp_path)))
+    yield app, proxy.url
+    proxy.stop()
+    server.shutdown()
+    get_db(app).dispose()
+
+
+@pytest.fixture
+def https_page(browser: Any) -> Iterator[Any]:
+    """A page in a browser context told to accept the test's own certificate (and nothing else changed)."""
+    context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()

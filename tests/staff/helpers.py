@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -15,6 +16,7 @@ from bot.storage.database import get_db
 from bot.storage.models import Report, utcnow
 
 PASSWORD = "correct horse battery staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # admins made by add_staff have this second factor
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
@@ -36,12 +38,21 @@ ANSWERS: dict[str, Any] = {
 }
 
 
-def add_staff(app: Flask, email: str, role: str = "staff", password: str = PASSWORD, name: str = "") -> int:
-    """Create an account and return its id."""
+def add_staff(
+    app: Flask, email: str, role: str = "staff", password: str = PASSWORD, name: str = "", totp: bool | None = None
+) -> int:
+    """Create an account and return its id; admins (or `totp=True`) get the second factor TOTP_SECRET."""
     with get_db(app).transaction() as session:
         user = accounts.create_staff(session, email, password, role, utcnow(), name)
+        if totp if totp is not None else role == "admin":
+            user.totp_secret = TOTP_SECRET
+            session.add(user)
         assert user.id is not None
         return user.id
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    return pyotp.TOTP(secret).now()
 
 
 def csrf_token(html: str) -> str:
@@ -51,11 +62,22 @@ def csrf_token(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def login(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
-    """Log in through the form, as a browser would; return the response to the POST."""
+def login(client: FlaskClient, email: str, password: str = PASSWORD, next_url: str = "") -> Any:
+    """Log in through the form as a browser would (with the TOTP code when asked); return the last POST's response."""
     page = client.get("/staff/login")
     token = csrf_token(page.get_data(as_text=True))
-    return client.post("/staff/login", data={"email": email, "password": password, "csrf_token": token})
+    url = "/staff/login" + (f"?next={next_url}" if next_url else "")
+    response = client.post(url, data={"email": email, "password": password, "csrf_token": token})
+    if response.status_code == 302 and response.headers["Location"] == "/staff/login/code":
+        app = client.application
+        with get_db(app).transaction() as session:  # tests log one admin in several times within 30 s
+            user = accounts.find_by_email(session, email)
+            assert user is not None
+            user.totp_last_step = 0
+            session.add(user)
+        token = csrf_token(client.get("/staff/login/code").get_data(as_text=True))
+        response = client.post("/staff/login/code", data={"code": totp_code(), "csrf_token": token})
+    return response
 
 
 def post_form(client: FlaskClient, page_url: str, url: str, data: dict[str, str]) -> Any:

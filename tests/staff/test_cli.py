@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import time
+
+import pyotp
 import pytest
 from flask import Flask
 
@@ -9,7 +13,7 @@ from bot.storage.database import get_db
 from bot.storage.models import StaffUser
 from tests.conftest import make_app
 from tests.helpers import count
-from tests.staff.helpers import PASSWORD, login
+from tests.staff.helpers import PASSWORD, add_staff, csrf_token, login
 
 
 def run(app: Flask, *args: str, stdin: str | None = None):  # noqa: ANN201
@@ -22,7 +26,8 @@ def test_create_with_password_from_stdin_then_log_in(sqlite_app: Flask) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Created admin account lee@example.org" in result.output
-    assert login(sqlite_app.test_client(), "lee@example.org").status_code == 302
+    response = login(sqlite_app.test_client(), "lee@example.org")
+    assert response.headers["Location"] == "/staff/login/setup"  # an admin sets up a second factor first
 
 
 def test_create_with_a_prompt_asks_twice(sqlite_app: Flask) -> None:
@@ -74,6 +79,43 @@ def test_demo_account_only_in_debug(sqlite_url: str, monkeypatch: pytest.MonkeyP
         assert result.exit_code == 0, result.output
         assert "http://127.0.0.1:5000/staff/" in result.output and "demo@holdline.local" in result.output
     assert count(get_db(app), StaffUser) == 1
-    password = result.output.split(" / ")[1].rstrip(")\n")
-    assert login(app.test_client(), "demo@holdline.local", password).status_code == 302
+    password = re.search(r"demo@holdline.local / (\S+)\)", result.output).group(1)
+    secret = re.search(r"add the key ([A-Z2-7]+) to an authenticator app", result.output).group(1)
+    client = app.test_client()
+    token = csrf_token(client.get("/staff/login").get_data(as_text=True))
+    form = {"email": "demo@holdline.local", "password": password, "csrf_token": token}
+    assert client.post("/staff/login", data=form).headers["Location"] == "/staff/login/code"  # the demo is an admin
+    code = run(app, "staff", "demo", "--code").output.strip()
+    assert code == pyotp.TOTP(secret).now() or code == pyotp.TOTP(secret).at(time.time() - 30)
+    token = csrf_token(client.get("/staff/login/code").get_data(as_text=True))
+    assert client.post("/staff/login/code", data={"code": code, "csrf_token": token}).status_code == 302
+    assert client.get("/staff/").status_code == 200
+    monkeypatch.delenv("FLASK_DEBUG")
+    assert run(app, "staff", "demo", "--code").exit_code == 1  # no codes outside debug
     get_db(app).dispose()
+
+
+def test_reset_mfa_for_a_lost_phone(sqlite_app: Flask) -> None:
+    add_staff(sqlite_app, "ada@example.org", "admin")
+    assert "ada@example.org\tadmin\tactive\tsecond factor" in run(sqlite_app, "staff", "list").output
+    client = sqlite_app.test_client()
+    assert login(client, "ada@example.org").headers["Location"] == "/staff/"
+    result = run(sqlite_app, "staff", "reset-mfa", "ada@example.org")
+    assert result.exit_code == 0 and "sessions have ended" in result.output
+    assert client.get("/staff/").status_code == 302
+    assert login(sqlite_app.test_client(), "ada@example.org").headers["Location"] == "/staff/login/setup"
+    assert "ada@example.org\tadmin\tactive\tpassword only" in run(sqlite_app, "staff", "list").output
+    assert run(sqlite_app, "staff", "reset-mfa", "nobody@example.org").exit_code == 1
+
+
+def test_set_password_for_a_forgotten_one(sqlite_app: Flask) -> None:
+    add_staff(sqlite_app, "wes@example.org")
+    client = sqlite_app.test_client()
+    assert login(client, "wes@example.org").status_code == 302
+    weak = run(sqlite_app, "staff", "set-password", "wes@example.org", "--password-stdin", stdin="111111111111\n")
+    assert weak.exit_code == 1 and "too easy to guess" in weak.output
+    new = "plum tractor seventy window"
+    result = run(sqlite_app, "staff", "set-password", "wes@example.org", "--password-stdin", stdin=new + "\n")
+    assert result.exit_code == 0 and "sessions have ended" in result.output
+    assert client.get("/staff/").status_code == 302
+    assert login(sqlite_app.test_client(), "wes@example.org", new).status_code == 302
