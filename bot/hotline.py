@@ -135,7 +135,13 @@ class Hotline:
                 elif event.name == "submit_report":
                     ref = reports.unused_ref(session)
                     report = reports.create_report(
-                        session, contact, event.data["answers"], ref=ref, locale=contact.locale, now=now
+                        session,
+                        contact,
+                        event.data["answers"],
+                        ref=ref,
+                        locale=contact.locale,
+                        now=now,
+                        zone=self.settings.zone,
                     )
                     replies = [reply.replace("{ref}", ref) for reply in replies]
                     log.info("report %s submitted (urgency %s)", report.ref, report.urgency)

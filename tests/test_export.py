@@ -65,12 +65,12 @@ def test_jsonl_has_every_field_with_its_type(sqlite_app: Flask, filed: list[str]
     record = next(r for r in records if r["detained_name"] == "Zoë Ñúñez 李")  # non-ASCII round-trips
     assert tuple(record) == EXPORT_FIELDS
     assert record["ref"] in filed and record["status"] == "new"
-    assert record["urgency"] == "critical" and record["urgency_score"] == 44 + 40 + 20 + 10  # 18 h past
+    assert record["urgency"] == "critical" and record["urgency_score"] == 44 + 20 + 10 + 50  # 18 h past
     assert record["urgency_reasons"] == [
         "held_past_release",
-        "us_citizen_held",
         "hold_forbidden_by_state_law",
         "ice_mentioned",
+        "us_citizen_ice",
     ]
     assert record["locale"] == "es" and record["channel"] == "sms"
     assert record["submitted_at"] == "2026-11-27T15:00:00Z"
@@ -97,7 +97,7 @@ def test_csv_neutralises_formulas_and_keeps_unicode(sqlite_app: Flask, filed: li
     assert row["reporter_name"] == "'-1+2"
     assert row["callback_number"] == "'+13125550100"
     assert row["consent_to_contact"] == "true"
-    assert row["urgency_reasons"] == "held_past_release;us_citizen_held;hold_forbidden_by_state_law;ice_mentioned"
+    assert row["urgency_reasons"] == "held_past_release;hold_forbidden_by_state_law;ice_mentioned;us_citizen_ice"
     assert row["a_number"] == "012345678"
 
 

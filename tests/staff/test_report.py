@@ -68,8 +68,8 @@ def test_the_report_page_shows_every_field_reasons_transcript_links_and_media(
         "sister",
         "+13125550100",
         "us_citizen",
-        "U.S. citizen held",
-        "us_citizen_held",
+        "a U.S. citizen held for or by ICE",
+        "us_citizen_ice",
     ):
         assert shown in page, shown
     assert "hola, necesito ayuda" in page  # the conversation
