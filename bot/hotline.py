@@ -13,7 +13,7 @@ from bot.answers import ANSWERING, RULES
 from bot.config import CONTACT_DEFAULTS, Settings
 from bot.core.inbound import Inbound
 from bot.core.logsafe import describe_exception
-from bot.core.segments import split_to_budget
+from bot.core.segments import LEGAL_SEGMENT_BUDGET, split_to_budget
 from bot.engine import runner
 from bot.engine.checks import FlowRules
 from bot.engine.flow import FlowSet
@@ -154,7 +154,8 @@ class Hotline:
                     log.info("contact %s erased their data; %d report(s) kept", contact.id, len(kept))
                     erased = True
             session.add(contact)
-            replies = [part for reply in replies for part in split_to_budget(reply)]
+            # A safety net for summaries full of long answers: flow texts are checked at their own budgets.
+            replies = [part for reply in replies for part in split_to_budget(reply, LEGAL_SEGMENT_BUDGET)]
             if erased:  # nothing of this conversation is stored again, not even this text
                 return replies
             conversations.save_conversation(session, contact, outcome.state.to_dict(), now)

@@ -60,6 +60,7 @@ class Node:
     reviewed: str | None = None  # when a lawyer last checked this text (YYYY-MM-DD)
     set: dict[str, str] = field(default_factory=dict)  # fixed answers recorded on arrival
     facts: bool = True  # in a legal flow, False marks a menu or question that states no legal facts
+    segments: int | None = None  # the SMS segment budget of `say` when it is not the default (legal texts)
 
     def targets(self) -> list[str]:
         """Every target this node can route to."""

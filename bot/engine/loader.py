@@ -14,7 +14,21 @@ FORMAT = 1  # the flow format this code reads; flows/SCHEMA.md documents it
 SYSTEM_FILE = "system.yaml"
 KEYWORDS_FILE = "keywords.yaml"
 FLOW_KEYS = {"format", "flow", "title", "start", "resumable", "legal", "nodes"}
-NODE_KEYS = {"key", "say", "ask", "next", "cases", "event", "note", "review", "sources", "reviewed", "set", "facts"}
+NODE_KEYS = {
+    "key",
+    "say",
+    "ask",
+    "next",
+    "cases",
+    "event",
+    "note",
+    "review",
+    "sources",
+    "reviewed",
+    "set",
+    "facts",
+    "segments",
+}
 ASK_KEYS = {"parser", "save", "hint", "choices", "optional", "options", "prefill", "confirm", "known", "remember"}
 CHOICE_KEYS = {"words", "label"}
 REVIEW_KEYS = {"key", "show", "edit"}
@@ -168,8 +182,8 @@ def _node(name: str, raw: Any, where: str) -> Node:
     """Read one node."""
     raw = _mapping(raw, where, NODE_KEYS)
     sources = raw.get("sources") or ()
-    if not isinstance(sources, list | tuple):
-        raise FlowError(f"{where}.sources: expected a list")
+    if not isinstance(sources, list | tuple) or not all(isinstance(source, str) for source in sources):
+        raise FlowError(f"{where}.sources: expected a list of texts (quote a source that has a colon in it)")
     reviewed = raw.get("reviewed")
     return Node(
         name=name,
@@ -185,7 +199,17 @@ def _node(name: str, raw: Any, where: str) -> Node:
         reviewed=str(reviewed) if reviewed else None,
         set=_names(raw.get("set"), f"{where}.set"),
         facts=_flag(raw.get("facts"), f"{where}.facts", True),
+        segments=_segments(raw.get("segments"), f"{where}.segments"),
     )
+
+
+def _segments(value: Any, where: str) -> int | None:
+    """Read a declared segment budget: a whole number (checked against the limits by `flows check`)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FlowError(f"{where}: expected a whole number of SMS segments, like 5")
+    return value
 
 
 def _flow(path: Path, data: dict[str, Any]) -> Flow:

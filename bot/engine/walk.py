@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.core.segments import split_to_budget
 from bot.core.text import normalize, split_words
 from bot.engine.flow import END, WAIT_PREFIX, Node, split_target, text_key
 from bot.engine.parsing import ParseContext, Parsed
@@ -135,7 +136,9 @@ class FlowWalker:
                 f"{n} {turn.render(text_key(flow, node, 'review', item.key), item.show)}"
                 for n, item in enumerate(node.review, start=1)
             ]
-            turn.say(turn.render(text_key(flow, node, "say"), node.say or "", review="\n".join(lines)))
+            summary = turn.render(text_key(flow, node, "say"), node.say or "", review="\n".join(lines))
+            for part in split_to_budget(summary):  # long answers: two texts of 3 segments, not one of 5
+                turn.say(part)
             return
         if node.say:
             turn.say(turn.render(text_key(flow, node, "say"), node.say))

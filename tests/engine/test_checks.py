@@ -129,7 +129,7 @@ def test_a_misspelt_target_is_reported_with_what_it_cuts_off(flows_copy: Path, c
     edit(flows_copy, "report.yaml", "next: ask_dob", "next: ask_dobx")
     result = flows_check(checking_app)
     assert result.exit_code == 1
-    assert "report.ask_name: target 'ask_dobx': no node 'ask_dobx' in flow 'report'" in result.output
+    assert "report.ask_other_names: target 'ask_dobx': no node 'ask_dobx' in flow 'report'" in result.output
     assert "report.ask_dob: unreachable" in result.output
 
 
@@ -235,3 +235,23 @@ def test_every_parser_has_its_rules() -> None:
     from bot.answers import PARSERS, RULES
 
     assert set(RULES) == set(PARSERS)
+
+
+def test_a_declared_budget_must_be_a_number(flows_copy: Path, checking_app: Flask) -> None:
+    citizens = "    segments: 5\n    sources:\n      - Galarza v. Szalczyk (a U.S. citizen"
+    edit(flows_copy, "rights.yaml", citizens, citizens.replace("segments: 5", "segments: five"))
+    result = flows_check(checking_app)
+    assert result.exit_code == 1
+    assert "rights.citizens.segments: expected a whole number of SMS segments, like 5" in result.output
+
+
+def test_a_declared_budget_is_checked_against_its_limits(flows_copy: Path, checking_app: Flask) -> None:
+    edit(flows_copy, "report.yaml", "    key: intro\n", "    key: intro\n    segments: 5\n")
+    act = "    segments: 5\n    sources:\n      - Contact numbers come from configuration"
+    edit(flows_copy, "rights.yaml", act, act.replace("segments: 5", "segments: 6"))
+    edit(flows_copy, "rights.yaml", "    key: topics\n", "    key: topics\n    segments: 4\n")
+    result = flows_check(checking_app)
+    assert result.exit_code == 1
+    assert "report.intro: only legal information texts may declare `segments` (others keep 3)" in result.output
+    assert "rights.topics: only legal information texts may declare `segments` (others keep 3)" in result.output
+    assert "rights.act: segments must be from 3 to 5, not 6" in result.output

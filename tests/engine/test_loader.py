@@ -163,6 +163,6 @@ def test_every_rights_text_in_the_repository_has_sources_and_a_date() -> None:
 def test_flows_sources_lists_every_text_with_its_sources(sqlite_app) -> None:
     result = sqlite_app.test_cli_runner().invoke(args=["flows", "sources"])
     assert result.exit_code == 0, result.output
-    assert "rights.hold_2_il (last reviewed 2026-11-27)" in result.output
+    assert "rights.hold_2_il (last reviewed 2026-12-02)" in result.output
     assert "  - Illinois TRUST Act, 5 ILCS 805/15(a)" in result.output
     assert "NO SOURCE" not in result.output and "NEVER" not in result.output
