@@ -11,7 +11,7 @@ from bot.answers.moments import parse_datetime
 def parse_release_time(text: str, ctx: ParseContext) -> Parsed:
     """Parse a moment like 'yesterday 3pm'; ask for a YES when it is approximate or in the future."""
     parsed = parse_datetime(text, ctx)
-    if not parsed.ok:
+    if not parsed.ok or not isinstance(parsed.value, dict):  # "I don't know" needs no read-back
         return parsed
     value = parsed.value
     if value.get("future"):

@@ -188,6 +188,8 @@ class FlowWalker:
                 return turn.translate(text_key(turn.state.flow or "", node, "label", choice.value), source)
         if node.ask.parser == "yes_no" and value in ("yes", "no", "unknown"):
             return turn.system(f"label_{value}")
+        if value == "unknown" and node.ask.options.get("dont_know"):  # "I don't know" to a date or a time
+            return turn.system("label_unknown")
         if node.ask.parser == "media" and isinstance(value, list):
             return turn.system_count("label_photos", len(value))
         shown = turn.answering.displays.get(node.ask.parser)

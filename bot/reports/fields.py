@@ -16,6 +16,7 @@ NAME_MATCH = 90  # rapidfuzz token_sort_ratio: "Perez Juan" == "Juan Perez", "Ju
 FACILITY_MATCH = 85
 CITIZENSHIP = ("us_citizen", "permanent_resident", "other", "unknown")
 RELEASE_REASONS = ("bail_posted", "charges_dropped", "sentence_finished", "judge_ordered", "other")
+PAPERS = ("i247a", "ice_warrant", "both", "other", "none", "unknown")
 
 
 def name_key(name: str) -> str:
@@ -60,6 +61,13 @@ def fields_from_answers(answers: dict[str, Any]) -> ReportFields:
         "ice_mentioned": answers.get("ice_mentioned") or "unknown",
         "ice_took_custody": answers.get("ice_took_custody") or "unknown",
         "a_number": answers.get("a_number"),
+        "other_names": answers.get("other_names") or "",
+        "birth_country": answers.get("birth_country") or "",
+        "booking_number": answers.get("booking_number") or "",
+        "defense_lawyer": answers.get("defense_lawyer") or "",
+        "papers_received": answers.get("papers_received") if answers.get("papers_received") in PAPERS else None,
+        "warrant_shown": answers.get("warrant_shown") if answers.get("report_type") == "street_arrest" else None,
+        "arrest_details": answers.get("arrest_details") or "",
         "reporter_name": answers.get("reporter_name") or "",
         "reporter_relationship": answers.get("reporter_relationship") or "",
         "callback_number": answers.get("callback_number"),

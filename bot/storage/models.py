@@ -99,6 +99,11 @@ class Report(SQLModel, table=True):
     detained_dob: str | None = Field(default=None, max_length=10)
     citizenship: str = Field(default="unknown", max_length=24)
     a_number: str | None = Field(default=None, max_length=9)
+    other_names: str = Field(default="", sa_column=Column(Text, nullable=False))  # other spellings, second surname
+    birth_country: str = Field(default="", max_length=60)  # every ICE locator search needs it
+    booking_number: str = Field(default="", max_length=40)  # the jail's booking or the court's case number
+    defense_lawyer: str = Field(default="", sa_column=Column(Text, nullable=False))  # criminal defense lawyer, if any
+    papers_received: str | None = Field(default=None, max_length=16)  # i247a, ice_warrant, both, other, none, unknown
     # where and when
     facility: str = Field(default="", max_length=300)
     city_or_county: str = Field(default="", max_length=200)
@@ -110,6 +115,8 @@ class Report(SQLModel, table=True):
     still_held: str = Field(default="unknown", max_length=8)  # yes | no | unknown
     ice_mentioned: str = Field(default="unknown", max_length=8)
     ice_took_custody: str = Field(default="unknown", max_length=8)
+    warrant_shown: str | None = Field(default=None, max_length=8)  # street arrests: yes | no | unknown
+    arrest_details: str = Field(default="", sa_column=Column(Text, nullable=False))  # street arrests: time, exact place
     # the reporter (personal)
     reporter_name: str = Field(default="", sa_column=Column(Text, nullable=False))
     reporter_relationship: str = Field(default="", max_length=200)
