@@ -222,5 +222,6 @@ class ContactSetting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=40)
     value: str = Field(max_length=200)
     verified: bool = Field(default=False)
+    verified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))  # last check
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_by_id: int | None = Field(default=None, foreign_key="staffuser.id")
