@@ -64,9 +64,11 @@ class Hotline:
         return [setting.lower() for setting in CONTACT_DEFAULTS]
 
     @staticmethod
-    def flow_rules() -> FlowRules:
-        """What this hotline gives flows: its parsers, configured placeholders and the events it handles."""
-        return FlowRules(parsers=RULES, context_keys=frozenset(Hotline.context_keys()), events=FLOW_EVENTS)
+    def flow_rules(*, production: bool = False) -> FlowRules:
+        """What this hotline gives flows: parsers, configured placeholders, events; production asks for reviewers."""
+        return FlowRules(
+            parsers=RULES, context_keys=frozenset(Hotline.context_keys()), events=FLOW_EVENTS, production=production
+        )
 
     def context(self, session: Session | None = None) -> dict[str, str]:
         """Placeholder values shown to texters: staff's saved contact settings, else the configured ones.

@@ -33,6 +33,7 @@ class FlowRules:
     parsers: Mapping[str, ParserRules]
     context_keys: frozenset[str] = frozenset()
     events: frozenset[str] = field(default_factory=frozenset)
+    production: bool = False  # legal texts must name their reviewer (no placeholder) before texters read them
 
 
 def check_flows(flows: FlowSet, rules: FlowRules) -> list[str]:
@@ -128,8 +129,13 @@ def _check_node(flows: FlowSet, flow: Flow, name: str, rules: FlowRules) -> list
         problems.append(f"{where}: legal information needs `sources` and a `reviewed` date")
     if node.segments is not None:
         problems.extend(_check_declared_budget(flow, node, where))
-    if node.reviewed and not _is_date(node.reviewed):
-        problems.append(f"{where}: reviewed must be a date like 2026-11-27")
+    if node.reviewed and not _is_date(node.reviewed.on):
+        problems.append(f"{where}: reviewed must have a date like {{by: Jane Doe, on: 2026-11-27}}")
+    if rules.production and flow.legal and node.say and node.facts and node.reviewed and not node.reviewed.named:
+        who = f"{node.reviewed.by!r} is a placeholder" if node.reviewed.by else "no reviewer is named"
+        problems.append(
+            f"{where}: {who}; in production a lawyer's name or bar number must be in `reviewed: {{by: ...}}`"
+        )
     return problems
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -14,7 +15,7 @@ from bot.config import settings_of
 from bot.staff.auth import SEEN
 from bot.storage.database import get_db
 from bot.storage.models import LoginFailure, ReportEvent, StaffUser, utcnow
-from tests.conftest import TEST_AUTH_TOKEN, make_app
+from tests.conftest import TEST_AUTH_TOKEN, make_app, reviewed_flows
 from tests.helpers import count
 from tests.staff.helpers import PASSWORD, csrf_token, file_report, login, post_form
 
@@ -190,8 +191,14 @@ def test_an_idle_session_is_logged_out(staff_app: Flask, worker: FlaskClient) ->
     assert worker.get("/staff/").status_code == 302
 
 
-def test_session_cookie_is_secure_outside_debug_and_tests(sqlite_url: str) -> None:
-    production = make_app(sqlite_url, TESTING=False, SECRET_KEY="x" * 40, TWILIO_AUTH_TOKEN="y" * 32)
+def test_session_cookie_is_secure_outside_debug_and_tests(sqlite_url: str, tmp_path: Path) -> None:
+    production = make_app(
+        sqlite_url,
+        TESTING=False,
+        SECRET_KEY="x" * 40,
+        TWILIO_AUTH_TOKEN="y" * 32,
+        FLOWS_DIR=str(reviewed_flows(tmp_path)),
+    )
     assert production.config["SESSION_COOKIE_SECURE"] is True
     assert production.config["SESSION_COOKIE_HTTPONLY"] is True
     assert production.config["SESSION_COOKIE_SAMESITE"] == "Lax"
