@@ -257,11 +257,16 @@ def test_a_declared_budget_is_checked_against_its_limits(flows_copy: Path, check
     assert "rights.act: segments must be from 3 to 5, not 6" in result.output
 
 
-def production_problems(flows_dir: Path) -> list[str]:
+def checked(flows_dir: Path, *, production: bool = False) -> list[str]:
+    """The problems `flows check` finds in a flows directory, as production or a local run sees them."""
     from bot.engine.checks import check_flows
     from bot.hotline import Hotline
 
-    return check_flows(load_flows(flows_dir), Hotline.flow_rules(production=True))
+    return check_flows(load_flows(flows_dir), Hotline.flow_rules(production=production))
+
+
+def production_problems(flows_dir: Path) -> list[str]:
+    return checked(flows_dir, production=True)
 
 
 def test_production_refuses_legal_texts_without_a_named_reviewer(flows_copy: Path) -> None:
@@ -278,14 +283,7 @@ def test_production_refuses_legal_texts_without_a_named_reviewer(flows_copy: Pat
         "street.info_2: no reviewer is named; in production a lawyer's name or bar number must be in "
         "`reviewed: {by: ...}`"
     ]
-    assert check_flows_locally(flows_copy) == []  # the old plain-date form still reads
-
-
-def check_flows_locally(flows_dir: Path) -> list[str]:
-    from bot.engine.checks import check_flows
-    from bot.hotline import Hotline
-
-    return check_flows(load_flows(flows_dir), Hotline.flow_rules())
+    assert checked(flows_copy) == []  # the old plain-date form still reads
 
 
 def test_flows_check_production_flag_checks_reviewers_locally(checking_app: Flask) -> None:
@@ -296,9 +294,7 @@ def test_flows_check_production_flag_checks_reviewers_locally(checking_app: Flas
 
 def test_a_reviewer_must_be_text_and_a_review_needs_a_date(flows_copy: Path) -> None:
     edit(flows_copy, "street.yaml", "    reviewed: *reviewed_2026_12_02\n", "    reviewed: {by: Jane Roe}\n")
-    assert "street.info_2: reviewed must have a date like {by: Jane Doe, on: 2026-11-27}" in check_flows_locally(
-        flows_copy
-    )
+    assert "street.info_2: reviewed must have a date like {by: Jane Doe, on: 2026-11-27}" in checked(flows_copy)
     edit(flows_copy, "street.yaml", "    reviewed: {by: Jane Roe}\n", "    reviewed: {by: 6300000, on: 2026-12-02}\n")
     with pytest.raises(FlowError, match="street.info_2.reviewed.by: expected a name or bar number"):
         load_flows(flows_copy)
