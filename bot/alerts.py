@@ -1,28 +1,31 @@
 """Alert the on-call people when a report becomes critical: the reference and a link, nothing personal.
 
-`sweep` runs in the outbox worker before each pass. It re-assesses open reports whose release time
-has recently passed (urgency grows with the hours past release), then queues one alert per on-call
-recipient (ALERT_RECIPIENTS: numbers and emails) for each open critical report not yet alerted.
+`sweep` runs in the outbox worker before each pass. It re-assesses open reports whose urgency moves
+with time (hours past release grow, a release comes due, a recent ICE arrest counts less each day),
+then queues one alert per on-call recipient (ALERT_RECIPIENTS: numbers and emails) for each open
+critical report not yet alerted.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from sqlmodel import Session
 
 from bot import outbox
 from bot.config import Settings
-from bot.reports.urgency import Facts, assess
+from bot.reports.urgency import RECENT_ARREST_WINDOW, SOON_HOURS, Facts, assess
 from bot.storage import casework, outbox_rows
 from bot.storage.database import Database
 from bot.storage.models import Report
 
 log = logging.getLogger("holdline.alerts")
 
-# The rules stop changing 48 hours after the release time (the points for hours past are capped).
+# The rules stop changing 48 hours after the release time (the points for hours past are capped), start
+# changing 24 hours before it (a release due soon with ICE mentioned), and a street arrest counts for 3 days.
 RESCORE_WINDOW = timedelta(hours=50)
+RESCORE_AHEAD = timedelta(hours=SOON_HOURS)
 BATCH = 200
 
 
@@ -43,11 +46,15 @@ def facts_of(report: Report) -> Facts:
     return Facts(**{name: value for name, value in values.items() if value is not None})
 
 
-def rescore(session: Session, now: datetime) -> int:
-    """Re-assess open reports whose release time passed within the window; return how many changed."""
+def rescore(session: Session, now: datetime, zone: tzinfo) -> int:
+    """Re-assess open reports whose urgency may have moved; return how many changed."""
     changed = 0
-    for report in casework.released_recently(session, now, RESCORE_WINDOW):
-        assessment = assess(facts_of(report), now)
+    since = (now.astimezone(zone) - RECENT_ARREST_WINDOW - timedelta(days=1)).date().isoformat()
+    candidates = casework.urgency_may_change(
+        session, now, past=RESCORE_WINDOW, ahead=RESCORE_AHEAD, arrested_since=since
+    )
+    for report in candidates:
+        assessment = assess(facts_of(report), now, zone)
         if assessment.score == report.urgency_score:
             continue
         if assessment.level != report.urgency:
@@ -108,6 +115,6 @@ def queue_digest(session: Session, settings: Settings, people: list[str], waitin
 def sweep(db: Database, settings: Settings, now: datetime) -> tuple[int, int]:
     """Re-assess and alert in one transaction; return (reports re-assessed, reports alerted)."""
     with db.transaction() as session:
-        changed = rescore(session, now)
+        changed = rescore(session, now, settings.zone)
         alerted = queue_alerts(session, settings, now)
     return changed, alerted

@@ -52,7 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app, settings.database_url)
     try:
         flows = load_flows(settings.flows_dir)
-        problems = check_flows(flows, Hotline.flow_rules())
+        problems = check_flows(flows, Hotline.flow_rules(production=not settings.local))
     except FlowError as exc:
         problems = [str(exc)]
     if not problems:

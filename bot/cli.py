@@ -19,7 +19,9 @@ from bot.config import settings_of
 from bot.core.logsafe import describe_exception
 from bot.core.statuses import STATUSES
 from bot.engine.checks import check_flows
+from bot.engine.flow import Node
 from bot.engine.loader import FlowError, load_flows
+from bot.engine.reviews import legal_texts, stale
 from bot.export import export_records, write_csv, write_jsonl
 from bot.hotline import Hotline
 from bot.i18n.translate import translate_cli
@@ -37,14 +39,16 @@ flows_cli = AppGroup("flows", help="Check the conversation content in flows/.")
 
 
 @flows_cli.command("check")
-def check_command() -> None:
-    """Load every flow and fail on unknown targets, unreachable nodes, parsers or placeholders."""
+@click.option("--production", is_flag=True, help="Check as production does, also when run locally (reviewers named).")
+def check_command(production: bool) -> None:
+    """Load every flow and fail on unknown targets, parsers or placeholders; in production, on unnamed reviewers."""
+    settings = settings_of(current_app)
     try:
-        flows = load_flows(settings_of(current_app).flows_dir)
+        flows = load_flows(settings.flows_dir)
     except FlowError as exc:
         click.echo(f"problem: {exc}", err=True)
         raise SystemExit(1) from exc
-    problems = check_flows(flows, Hotline.flow_rules())
+    problems = check_flows(flows, Hotline.flow_rules(production=production or not settings.local))
     for problem in problems:
         click.echo(f"problem: {problem}", err=True)
     if problems:
@@ -55,20 +59,36 @@ def check_command() -> None:
 
 @flows_cli.command("sources")
 def sources_command() -> None:
-    """List every legal information text with its sources and review date, for a lawyer's audit."""
-    flows = load_flows(settings_of(current_app).flows_dir)
-    for flow in flows.flows.values():
-        if not flow.legal:
-            continue
-        click.echo(f"== {flow.name}: {flow.title}")
-        for node in flow.nodes.values():
-            if not node.say or not node.facts:
-                continue
-            click.echo(f"\n{flow.name}.{node.name} (last reviewed {node.reviewed or 'NEVER'})")
-            click.echo("  " + node.say.replace("\n", "\n  "))
-            for source in node.sources or ("NO SOURCE",):
-                click.echo(f"  - {source}")
-        click.echo()
+    """List every legal text with its sources and review, then those whose review is stale or names no one."""
+    settings = settings_of(current_app)
+    flows = load_flows(settings.flows_dir)
+    current = None
+    for text in legal_texts(flows):
+        flow = text.where.partition(".")[0]
+        if flow != current:
+            click.echo(f"{'' if current is None else chr(10)}== {flow}: {flows.flows[flow].title}")
+            current = flow
+        click.echo(f"\n{text.where} ({_review_line(text.node)})")
+        click.echo("  " + (text.node.say or "").replace("\n", "\n  "))
+        for source in text.node.sources or ("NO SOURCE",):
+            click.echo(f"  - {source}")
+    today = utcnow().astimezone(settings.zone).date()
+    old = stale(flows, today, settings.content_review_max_days)
+    click.echo(f"\n== Stale: {len(old)} text(s) last reviewed over {settings.content_review_max_days} days ago")
+    for text in old:
+        click.echo(f"  {text.where} ({_review_line(text.node)})")
+    unnamed = [text for text in legal_texts(flows) if not (text.node.reviewed and text.node.reviewed.named)]
+    click.echo(f"\n== No named reviewer: {len(unnamed)} text(s) (production refuses them)")
+    for text in unnamed:
+        click.echo(f"  {text.where} ({_review_line(text.node)})")
+
+
+def _review_line(node: Node) -> str:
+    """'last reviewed 2026-12-02 by Jane Doe (ARDC 1234567)', or what is missing."""
+    if node.reviewed is None:
+        return "last reviewed NEVER"
+    by = node.reviewed.by if node.reviewed.named else f"{node.reviewed.by or 'no one named'} (NOT A NAMED REVIEWER)"
+    return f"last reviewed {node.reviewed.on} by {by}"
 
 
 @click.command("chat")

@@ -80,6 +80,7 @@ def settings_from_env(instance_path: str) -> dict[str, Any]:
         "HOTLINE_TIMEZONE": os.environ.get("HOTLINE_TIMEZONE", "America/Chicago"),
         "CONVERSATION_IDLE_DAYS": _int("CONVERSATION_IDLE_DAYS", 7),
         "CONVERSATION_RESUME_AFTER_MINUTES": _int("CONVERSATION_RESUME_AFTER_MINUTES", 60),
+        "CONTENT_REVIEW_MAX_DAYS": _int("CONTENT_REVIEW_MAX_DAYS", 180),
         "FLOWS_DIR": os.environ.get("FLOWS_DIR", str(PROJECT_ROOT / "flows")),
         "LOCALES_DIR": os.environ.get("LOCALES_DIR", str(PROJECT_ROOT / "locales")),
         "JOURNAL_DIR": os.environ.get("JOURNAL_DIR") or str(Path(instance_path) / "journal"),
@@ -189,6 +190,7 @@ class Settings:
     hotline_timezone: str
     conversation_idle_days: int
     conversation_resume_after_minutes: int
+    content_review_max_days: int  # `flask flows sources` lists legal texts reviewed longer ago as stale
     flows_dir: Path
     locales_dir: Path
     journal_dir: Path
@@ -266,9 +268,9 @@ class Settings:
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigError(f"HOTLINE_TIMEZONE {self.hotline_timezone!r} is not a known time zone.") from exc
         at_least_one = (
-            "conversation_idle_days", "conversation_resume_after_minutes", "staff_idle_minutes",
-            "staff_login_max_failures", "staff_login_window_minutes", "outbox_max_attempts", "twilio_timeout_seconds",
-            "inbound_texts_per_hour", "reply_segments_per_day", "alerts_per_hour",
+            "conversation_idle_days", "conversation_resume_after_minutes", "content_review_max_days",
+            "staff_idle_minutes", "staff_login_max_failures", "staff_login_window_minutes", "outbox_max_attempts",
+            "twilio_timeout_seconds", "inbound_texts_per_hour", "reply_segments_per_day", "alerts_per_hour",
             "staff_login_max_delay_seconds", "staff_session_max_hours",
         )  # fmt: skip
         for name in at_least_one:

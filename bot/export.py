@@ -45,6 +45,14 @@ EXPORT_FIELDS = (
     "consent_to_contact",
     "media_urls",
     "related_refs",
+    # added December 2026 (issue 13): at the end, so column positions of older exports still hold
+    "other_names",
+    "birth_country",
+    "booking_number",
+    "defense_lawyer",
+    "papers_received",
+    "warrant_shown",
+    "arrest_details",
 )
 # A spreadsheet runs a cell starting with one of these as a formula. A spreadsheet set to another list
 # separator (`;` in much of Europe and Latin America, or tab) splits our cells there, so a formula can also
@@ -85,6 +93,13 @@ def export_record(report: Report, related: list[str], timezone: str) -> dict[str
         "consent_to_contact": report.consent_to_contact,
         "media_urls": [item["url"] for item in report.media],
         "related_refs": related,
+        "other_names": report.other_names,
+        "birth_country": report.birth_country,
+        "booking_number": report.booking_number,
+        "defense_lawyer": report.defense_lawyer,
+        "papers_received": report.papers_received,
+        "warrant_shown": report.warrant_shown,
+        "arrest_details": report.arrest_details,
     }
 
 

@@ -17,7 +17,7 @@ from bot.core.breaker import Breaker
 from bot.core.deadline import Late, call_within
 from bot.core.inbound import Inbound
 from bot.core.logsafe import describe_exception, log_fields
-from bot.core.segments import SEGMENT_BUDGET, count_segments, split_to_budget
+from bot.core.segments import LEGAL_SEGMENT_BUDGET, SEGMENT_BUDGET, count_segments, split_to_budget
 from bot.core.text import MAX_BODY, storable
 from bot.engine import runner
 from bot.engine.checks import FlowRules
@@ -81,9 +81,11 @@ class Hotline:
         return [setting.lower() for setting in CONTACT_DEFAULTS]
 
     @staticmethod
-    def flow_rules() -> FlowRules:
-        """What this hotline gives flows: its parsers, configured placeholders and the events it handles."""
-        return FlowRules(parsers=RULES, context_keys=frozenset(Hotline.context_keys()), events=FLOW_EVENTS)
+    def flow_rules(*, production: bool = False) -> FlowRules:
+        """What this hotline gives flows: parsers, configured placeholders, events; production asks for reviewers."""
+        return FlowRules(
+            parsers=RULES, context_keys=frozenset(Hotline.context_keys()), events=FLOW_EVENTS, production=production
+        )
 
     def context(self, session: Session | None = None) -> dict[str, str]:
         """Placeholder values shown to texters: staff's saved contact settings, else the configured ones.
@@ -237,7 +239,13 @@ class Hotline:
                 elif event.name == "submit_report":
                     ref = reports.unused_ref(session)
                     report = reports.create_report(
-                        session, contact, event.data["answers"], ref=ref, locale=contact.locale, now=now
+                        session,
+                        contact,
+                        event.data["answers"],
+                        ref=ref,
+                        locale=contact.locale,
+                        now=now,
+                        zone=self.settings.zone,
                     )
                     replies = [reply.replace("{ref}", ref) for reply in replies]
                     log_fields.set({**log_fields.get(), "report_ref": report.ref})
@@ -251,7 +259,8 @@ class Hotline:
                     log.info("contact %s erased their data; %d report(s) kept", contact.id, len(kept))
                     erased = True
             session.add(contact)
-            replies = [part for reply in replies for part in split_to_budget(reply)]
+            # A safety net for summaries full of long answers: flow texts are checked at their own budgets.
+            replies = [part for reply in replies for part in split_to_budget(reply, LEGAL_SEGMENT_BUDGET)]
             if erased:  # nothing of this conversation is stored again, not even this text
                 return replies
             conversations.save_conversation(session, contact, outcome.state.to_dict(), now)

@@ -74,7 +74,13 @@ def file(app: Flask, when: datetime = NOW, **answers: object) -> str:
     with get_db(app).transaction() as session:
         contact = conversations.upsert_contact(session, "+13125550123", "sms")
         return reports.create_report(
-            session, contact, BASE | answers, ref=reports.unused_ref(session), locale="en", now=when
+            session,
+            contact,
+            BASE | answers,
+            ref=reports.unused_ref(session),
+            locale="en",
+            now=when,
+            zone=settings_of(app).zone,
         ).ref
 
 
@@ -86,7 +92,7 @@ def drain(app: Flask, now: datetime) -> None:
 
 def test_a_critical_report_alerts_every_recipient_once(app: Flask, stubs: tuple[TwilioStub, SmtpStub]) -> None:
     twilio, smtp = stubs
-    file(app, citizenship="us_citizen", ice_took_custody="yes", ice_mentioned="yes")  # 40 + 15 + 10: critical
+    file(app, citizenship="us_citizen", ice_took_custody="yes", ice_mentioned="yes")  # 50 + 15 + 10: critical
     ref = file(app, citizenship="us_citizen", ice_took_custody="yes", ice_mentioned="yes", detained_name="Other")
     file(app)  # normal: no alert
     drain(app, NOW)
@@ -101,22 +107,57 @@ def test_a_critical_report_alerts_every_recipient_once(app: Flask, stubs: tuple[
     assert count(get_db(app), ReportEvent, ReportEvent.kind == "alert") == 2
 
 
+def urgency_of_ref(app: Flask, ref: str) -> tuple[str, int, list[str]]:
+    with get_db(app).transaction() as session:
+        report = session.execute(select(Report).where(Report.ref == ref)).scalar_one()
+        return report.urgency, report.urgency_score, [r["code"] for r in report.urgency_reasons]
+
+
+def events_of(app: Flask, ref: str) -> list[str]:
+    with get_db(app).transaction() as session:
+        report = casework.report_by_ref(session, ref)
+        return list(session.execute(select(ReportEvent.kind).where(ReportEvent.report_id == report.id)).scalars())
+
+
 def test_a_report_that_becomes_critical_as_hours_pass_alerts_then(
     app: Flask, stubs: tuple[TwilioStub, SmtpStub]
 ) -> None:
     twilio, _smtp = stubs
     due = {"at": (NOW + timedelta(hours=1)).isoformat(), "date_only": False, "approximate": False}
-    ref = file(app, citizenship="permanent_resident", release_due_at=due)  # 30: high, not yet past release
+    ref = file(app, release_due_at=due)  # Illinois, ICE not mentioned, not yet past release: normal
     drain(app, NOW)
+    assert twilio.texts == [] and urgency_of_ref(app, ref)[0] == "normal"
+    drain(app, NOW + timedelta(hours=2))  # 1 h past: held past release, within the Illinois grace: high
+    assert urgency_of_ref(app, ref) == ("high", 40, ["held_past_release"])
     assert twilio.texts == []
-    drain(app, NOW + timedelta(hours=2))  # held past release in Illinois: 30 + 40 + 20 = critical
-    with get_db(app).transaction() as session:
-        report = session.execute(select(Report).where(Report.ref == ref)).scalar_one()
-        assert report.urgency == "critical" and report.urgency_score == 90
-        assert "held_past_release" in [r["code"] for r in report.urgency_reasons]
-        kinds = session.execute(select(ReportEvent.kind).where(ReportEvent.report_id == report.id)).scalars().all()
-    assert kinds == ["urgency", "alert"]
+    drain(app, NOW + timedelta(hours=6))  # 5 h past: grace over, the TRUST Act applies: critical
+    assert urgency_of_ref(app, ref) == ("critical", 41 + 20, ["held_past_release", "hold_forbidden_by_state_law"])
+    assert events_of(app, ref) == ["urgency", "urgency", "alert"]
     assert [t.to for t in twilio.texts] == ["+13125559999"]
+
+
+def test_a_release_due_soon_with_ice_mentioned_becomes_high_a_day_before(app: Flask) -> None:
+    due = {"at": (NOW + timedelta(hours=30)).isoformat(), "date_only": False, "approximate": False}
+    ref = file(app, release_due_at=due, ice_mentioned="yes", state="IN")
+    assert urgency_of_ref(app, ref)[0] == "normal"
+    drain(app, NOW + timedelta(hours=7))
+    assert urgency_of_ref(app, ref) == ("high", 30, ["release_soon_ice", "ice_mentioned"])
+
+
+def test_a_street_arrest_is_rescored_each_day_as_it_grows_older(app: Flask) -> None:
+    street = {"report_type": "street_arrest", "ice_took_custody": "yes", "still_held": "unknown", "facility": ""}
+    ref = file(app, arrested_on="2026-11-26", **street)  # yesterday in Chicago
+    old = file(app, arrested_on="2026-11-01", detained_name="Someone Else", **street)
+    assert urgency_of_ref(app, ref)[:2] == ("critical", 45 + 15)
+    drain(app, NOW)
+    drain(app, NOW + timedelta(days=1))
+    assert urgency_of_ref(app, ref)[:2] == ("high", 30 + 15)
+    drain(app, NOW + timedelta(days=2))
+    assert urgency_of_ref(app, ref)[:2] == ("high", 20 + 15)
+    drain(app, NOW + timedelta(days=3))
+    assert urgency_of_ref(app, ref) == ("normal", 15, ["ice_took_custody"])
+    assert events_of(app, ref) == ["alert", "urgency", "urgency"]  # critical -> high -> normal
+    assert events_of(app, old) == [] and urgency_of_ref(app, old)[0] == "normal"
 
 
 def test_closed_reports_do_not_alert(app: Flask, stubs: tuple[TwilioStub, SmtpStub]) -> None:

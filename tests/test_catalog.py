@@ -348,3 +348,38 @@ def test_dashboard_texts_go_to_their_own_template(tmp_path: Path) -> None:
     assert texter.get("Assign to me") is None
     assert dashboard.get("Assign to me") is not None
     assert dashboard.get("Hello from our staff.", "staff_template.hello") is None
+
+
+def _set_node(flows_dir: Path, flow: str, node: str, **values: Any) -> None:
+    """Change keys of one node in a copy of flows/<flow>.yaml (None removes a key)."""
+    path = flows_dir / f"{flow}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key, value in values.items():
+        if value is None:
+            data["nodes"][node].pop(key, None)
+        else:
+            data["nodes"][node][key] = value
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_a_legal_text_may_use_the_segments_its_node_declares(tmp_path: Path) -> None:
+    """A 4-segment Spanish legal text passes at its declared 5 and fails once the declaration is gone."""
+    flows = _copy_flows(tmp_path)
+    text = "Ayuda {legal_help_phone}, {family_support_phone}. " + "Información para la familia. " * 7
+    locales = _locales(tmp_path, _spanish(**{"rights.act.say": text}))
+    assert not [p for p in check_catalogs(locales, flows) if "rights.act.say" in p]
+    _set_node(flows, "rights", "act", segments=None)
+    assert [p for p in check_catalogs(locales, flows) if "rights.act.say" in p] == [
+        "es: rights.act.say: 4 SMS segments, over the budget of 3 (253 characters; ó are not GSM-7, so a segment "
+        "holds 67 characters, not 153)"
+    ]
+
+
+def test_declared_budgets_still_have_a_ceiling(tmp_path: Path) -> None:
+    flows = _copy_flows(tmp_path)
+    text = "Ayuda {legal_help_phone}, {family_support_phone}. " + "Información para la familia. " * 13
+    found = [p for p in check_catalogs(_locales(tmp_path, _spanish(**{"rights.act.say": text})), flows)]
+    assert [p for p in found if "rights.act.say" in p] == [
+        "es: rights.act.say: 7 SMS segments, over the budget of 5 (427 characters; ó are not GSM-7, so a segment "
+        "holds 67 characters, not 153)"
+    ]

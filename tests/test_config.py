@@ -17,6 +17,7 @@ from bot.config import (
     dev_secrets,
     normalize_database_url,
 )
+from tests.conftest import reviewed_flows
 
 GOOD = {"SECRET_KEY": "5f2b9c0e8a7d4e1f9b3c6a2d8e0f1a4b", "TWILIO_AUTH_TOKEN": "2108931f78ae9f6a3eaeb38b71f20513"}
 
@@ -52,11 +53,19 @@ def test_production_refuses_default_secrets(production_env: pytest.MonkeyPatch, 
         create_app()
 
 
-def test_production_starts_with_real_secrets(production_env: pytest.MonkeyPatch) -> None:
+def test_production_starts_with_real_secrets(production_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name, value in GOOD.items():
         production_env.setenv(name, value)
+    production_env.setenv("FLOWS_DIR", str(reviewed_flows(tmp_path)))
     app = create_app()
     assert app.config["SECRET_KEY"] == GOOD["SECRET_KEY"]
+
+
+def test_production_refuses_legal_texts_no_named_lawyer_reviewed(production_env: pytest.MonkeyPatch) -> None:
+    for name, value in GOOD.items():
+        production_env.setenv(name, value)
+    with pytest.raises(RuntimeError, match="rights.hold_1: .PLACEHOLDER.* is a placeholder; in production a lawyer"):
+        create_app()
 
 
 @pytest.mark.parametrize(
@@ -181,6 +190,7 @@ def test_settings_are_one_typed_object_checked_at_start(production_env: pytest.M
     [
         ("CONVERSATION_IDLE_DAYS", "seven", "CONVERSATION_IDLE_DAYS must be a whole number, got 'seven'"),
         ("STAFF_IDLE_MINUTES", "0", "STAFF_IDLE_MINUTES must be at least 1"),
+        ("CONTENT_REVIEW_MAX_DAYS", "0", "CONTENT_REVIEW_MAX_DAYS must be at least 1"),
         ("OUTBOX_BACKOFF_SECONDS", "-5", "OUTBOX_BACKOFF_SECONDS must not be negative"),
         ("ALERT_RECIPIENTS", "oncall@example.org", "set ALERT_SMTP_URL and ALERT_EMAIL_FROM"),
         ("ALERT_SMTP_URL", "http://mail.example.org", "ALERT_SMTP_URL must look like smtp://"),

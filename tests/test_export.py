@@ -35,7 +35,22 @@ ANSWERS = {
     "reporter_relationship": "hermana",
     "callback_number": "+13125550100",
     "consent_to_contact": "yes",
+    "other_names": "Zoe Nunez Li",
+    "birth_country": "México",
+    "booking_number": "2026-1120045",
+    "defense_lawyer": "Assistant Public Defender Ana Ruiz, 312-555-0144",
+    "papers_received": "i247a",
+    "warrant_shown": "no",  # a jail report: not asked, so not exported even if present
+    "arrest_details": "",
 }
+# The fields exported before December 2026, in their order: new fields come after them, none renamed.
+FIELDS_BEFORE_DECEMBER_2026 = (
+    "ref", "report_type", "status", "urgency", "urgency_score", "urgency_reasons", "locale", "channel",
+    "submitted_at", "detained_name", "detained_dob", "citizenship", "facility", "city_or_county", "state",
+    "arrested_on", "release_due_at", "release_due_approximate", "release_reason", "still_held", "ice_mentioned",
+    "ice_took_custody", "a_number", "reporter_name", "reporter_relationship", "callback_number",
+    "consent_to_contact", "media_urls", "related_refs",
+)  # fmt: skip
 
 
 @pytest.fixture
@@ -65,12 +80,12 @@ def test_jsonl_has_every_field_with_its_type(sqlite_app: Flask, filed: list[str]
     record = next(r for r in records if r["detained_name"] == "Zoë Ñúñez 李")  # non-ASCII round-trips
     assert tuple(record) == EXPORT_FIELDS
     assert record["ref"] in filed and record["status"] == "new"
-    assert record["urgency"] == "critical" and record["urgency_score"] == 44 + 40 + 20 + 10  # 18 h past
+    assert record["urgency"] == "critical" and record["urgency_score"] == 44 + 20 + 10 + 50  # 18 h past
     assert record["urgency_reasons"] == [
         "held_past_release",
-        "us_citizen_held",
         "hold_forbidden_by_state_law",
         "ice_mentioned",
+        "us_citizen_ice",
     ]
     assert record["locale"] == "es" and record["channel"] == "sms"
     assert record["submitted_at"] == "2026-11-27T15:00:00Z"
@@ -80,6 +95,11 @@ def test_jsonl_has_every_field_with_its_type(sqlite_app: Flask, filed: list[str]
     assert record["callback_number"] == "+13125550100"
     assert record["consent_to_contact"] is True and record["release_due_approximate"] is False
     assert record["still_held"] == "yes" and record["ice_took_custody"] == "no"
+    assert record["other_names"] == "Zoe Nunez Li" and record["birth_country"] == "México"
+    assert record["booking_number"] == "2026-1120045"
+    assert record["defense_lawyer"] == "Assistant Public Defender Ana Ruiz, 312-555-0144"
+    assert record["papers_received"] == "i247a"
+    assert record["warrant_shown"] is None and record["arrest_details"] == ""
     assert record["media_urls"] == ["https://api.twilio.com/m/ME1"]
     other = next(r for r in records if r is not record)
     assert record["related_refs"] == [other["ref"]]  # same person, same facility, same day
@@ -97,7 +117,7 @@ def test_csv_neutralises_formulas_and_keeps_unicode(sqlite_app: Flask, filed: li
     assert row["reporter_name"] == "'-1+2"
     assert row["callback_number"] == "'+13125550100"
     assert row["consent_to_contact"] == "true"
-    assert row["urgency_reasons"] == "held_past_release;us_citizen_held;hold_forbidden_by_state_law;ice_mentioned"
+    assert row["urgency_reasons"] == "held_past_release;hold_forbidden_by_state_law;ice_mentioned;us_citizen_ice"
     assert row["a_number"] == "012345678"
 
 
@@ -132,3 +152,30 @@ def test_filters(sqlite_app: Flask, filed: list[str]) -> None:
     assert run_export(sqlite_app, "--format", "jsonl", "--state", "IN") == ""
     assert len(run_export(sqlite_app, "--format", "jsonl", "--state", "il").splitlines()) == 2
     assert run_export(sqlite_app, "--format", "jsonl", "--status", "closed") == ""
+
+
+def test_new_fields_are_added_after_the_old_ones_and_none_is_renamed() -> None:
+    assert EXPORT_FIELDS[: len(FIELDS_BEFORE_DECEMBER_2026)] == FIELDS_BEFORE_DECEMBER_2026
+    assert EXPORT_FIELDS[len(FIELDS_BEFORE_DECEMBER_2026) :] == (
+        "other_names", "birth_country", "booking_number", "defense_lawyer", "papers_received", "warrant_shown",
+        "arrest_details",
+    )  # fmt: skip
+
+
+def test_a_street_arrest_exports_the_warrant_and_where_exactly(sqlite_app: Flask) -> None:
+    street = {
+        "report_type": "street_arrest",
+        "detained_name": "Carlos Mendoza",
+        "ice_took_custody": "yes",
+        "arrested_on": "unknown",  # "I don't know"
+        "warrant_shown": "no",
+        "arrest_details": "7am outside the house on 26th St",
+        "papers_received": "unknown",
+    }
+    with sqlite_app.extensions["holdline.db"].transaction() as session:
+        contact = conversations.upsert_contact(session, "+13125550100", "sms")
+        reports.create_report(session, contact, street, ref=reports.unused_ref(session), locale="en", now=NOW)
+    (record,) = [json.loads(line) for line in run_export(sqlite_app, "--format", "jsonl").splitlines()]
+    assert record["report_type"] == "street_arrest" and record["arrested_on"] is None
+    assert record["warrant_shown"] == "no" and record["arrest_details"] == "7am outside the house on 26th St"
+    assert record["papers_received"] == "unknown" and record["release_due_at"] is None

@@ -17,7 +17,7 @@ def parse_release_time(text: str, ctx: ParseContext) -> Parsed:
     """
     zone = state_zone(str(ctx.answers.get(str(ctx.options.get("zone_from", "")), "")))
     parsed = parse_datetime(text, replace(ctx, timezone=zone) if zone else ctx)
-    if not parsed.ok:
+    if not parsed.ok or not isinstance(parsed.value, dict):  # "I don't know" needs no read-back
         return parsed
     value = parsed.value
     if value.get("future"):

@@ -14,6 +14,7 @@ GSM7_EXTENDED = set("^{}\\[~]|€\f")
 
 GSM7_SINGLE, GSM7_PART = 160, 153
 SEGMENT_BUDGET = 3  # the most SMS segments one text to a texter may cost, in any language
+LEGAL_SEGMENT_BUDGET = 5  # the most a legal text may declare (`segments:` in flows/), for its caveats
 UCS2_SINGLE, UCS2_PART = 70, 67
 
 
@@ -52,6 +53,11 @@ def _split_count(text: str, per_part: int, cost: Callable[[str], int]) -> int:
             used = 0
         used += size
     return parts
+
+
+def budget_for(declared: int | None) -> int:
+    """Return the segment budget of a text: what its node declares, else SEGMENT_BUDGET."""
+    return declared if declared is not None else SEGMENT_BUDGET
 
 
 def split_to_budget(text: str, budget: int = SEGMENT_BUDGET) -> list[str]:

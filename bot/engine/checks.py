@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.engine.flow import END, WAIT_PREFIX, Flow, FlowSet, split_target
+from bot.core.segments import LEGAL_SEGMENT_BUDGET, SEGMENT_BUDGET
+from bot.engine.flow import END, WAIT_PREFIX, Flow, FlowSet, Node, split_target
 from bot.engine.parsing import ParserRules
 from bot.engine.texts import node_texts, placeholders
 
@@ -32,6 +33,7 @@ class FlowRules:
     parsers: Mapping[str, ParserRules]
     context_keys: frozenset[str] = frozenset()
     events: frozenset[str] = field(default_factory=frozenset)
+    production: bool = False  # legal texts must name their reviewer (no placeholder) before texters read them
 
 
 def check_flows(flows: FlowSet, rules: FlowRules) -> list[str]:
@@ -125,9 +127,25 @@ def _check_node(flows: FlowSet, flow: Flow, name: str, rules: FlowRules) -> list
             problems.append(f"{where}: {problem}")
     if flow.legal and node.say and node.facts and (not node.sources or not node.reviewed):
         problems.append(f"{where}: legal information needs `sources` and a `reviewed` date")
-    if node.reviewed and not _is_date(node.reviewed):
-        problems.append(f"{where}: reviewed must be a date like 2026-11-27")
+    if node.segments is not None:
+        problems.extend(_check_declared_budget(flow, node, where))
+    if node.reviewed and not _is_date(node.reviewed.on):
+        problems.append(f"{where}: reviewed must have a date like {{by: Jane Doe, on: 2026-11-27}}")
+    if rules.production and flow.legal and node.say and node.facts and node.reviewed and not node.reviewed.named:
+        who = f"{node.reviewed.by!r} is a placeholder" if node.reviewed.by else "no reviewer is named"
+        problems.append(
+            f"{where}: {who}; in production a lawyer's name or bar number must be in `reviewed: {{by: ...}}`"
+        )
     return problems
+
+
+def _check_declared_budget(flow: Flow, node: Node, where: str) -> list[str]:
+    """A node may declare more segments only for legal information, and at most LEGAL_SEGMENT_BUDGET."""
+    if not (flow.legal and node.facts and node.say):
+        return [f"{where}: only legal information texts may declare `segments` (others keep {SEGMENT_BUDGET})"]
+    if not SEGMENT_BUDGET <= node.segments <= LEGAL_SEGMENT_BUDGET:  # type: ignore[operator]
+        return [f"{where}: segments must be from {SEGMENT_BUDGET} to {LEGAL_SEGMENT_BUDGET}, not {node.segments}"]
+    return []
 
 
 def _is_date(text: str) -> bool:

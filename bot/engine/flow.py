@@ -43,6 +43,24 @@ class ReviewItem:
     key: str  # the stable name of this line in the catalogs, kept when lines are reordered
 
 
+# A reviewer name the organisation must replace: content ships reviewed by no one it can name.
+PLACEHOLDER_REVIEWER = "PLACEHOLDER"
+SHIPPED_REVIEWER = "PLACEHOLDER (the attorney's name or bar number)"  # as flows/ ships
+
+
+@dataclass(frozen=True)
+class Review:
+    """Who last checked a legal text (a name or bar number) and when (YYYY-MM-DD)."""
+
+    on: str
+    by: str | None = None  # None: the old plain-date form, which names no one
+
+    @property
+    def named(self) -> bool:
+        """Whether a real reviewer is named: not missing, not the shipped placeholder."""
+        return bool(self.by) and not str(self.by).upper().startswith(PLACEHOLDER_REVIEWER)
+
+
 @dataclass(frozen=True)
 class Node:
     """One step of a flow: text to send, an optional question, and where to go next."""
@@ -57,9 +75,10 @@ class Node:
     note: str | None = None
     review: tuple[ReviewItem, ...] = ()
     sources: tuple[str, ...] = ()  # where the facts in `say` come from (never sent)
-    reviewed: str | None = None  # when a lawyer last checked this text (YYYY-MM-DD)
+    reviewed: Review | None = None  # who last checked this text, and when
     set: dict[str, str] = field(default_factory=dict)  # fixed answers recorded on arrival
     facts: bool = True  # in a legal flow, False marks a menu or question that states no legal facts
+    segments: int | None = None  # the SMS segment budget of `say` when it is not the default (legal texts)
 
     def targets(self) -> list[str]:
         """Every target this node can route to."""

@@ -8,13 +8,27 @@ from typing import Any
 
 import yaml
 
-from bot.engine.flow import Ask, Choice, Flow, FlowSet, Node, ReviewItem, Wordlist
+from bot.engine.flow import Ask, Choice, Flow, FlowSet, Node, Review, ReviewItem, Wordlist
 
 FORMAT = 1  # the flow format this code reads; flows/SCHEMA.md documents it
 SYSTEM_FILE = "system.yaml"
 KEYWORDS_FILE = "keywords.yaml"
 FLOW_KEYS = {"format", "flow", "title", "start", "resumable", "legal", "nodes"}
-NODE_KEYS = {"key", "say", "ask", "next", "cases", "event", "note", "review", "sources", "reviewed", "set", "facts"}
+NODE_KEYS = {
+    "key",
+    "say",
+    "ask",
+    "next",
+    "cases",
+    "event",
+    "note",
+    "review",
+    "sources",
+    "reviewed",
+    "set",
+    "facts",
+    "segments",
+}
 ASK_KEYS = {"parser", "save", "hint", "choices", "optional", "options", "prefill", "confirm", "known", "remember"}
 CHOICE_KEYS = {"words", "label"}
 REVIEW_KEYS = {"key", "show", "edit"}
@@ -168,9 +182,8 @@ def _node(name: str, raw: Any, where: str) -> Node:
     """Read one node."""
     raw = _mapping(raw, where, NODE_KEYS)
     sources = raw.get("sources") or ()
-    if not isinstance(sources, list | tuple):
-        raise FlowError(f"{where}.sources: expected a list")
-    reviewed = raw.get("reviewed")
+    if not isinstance(sources, list | tuple) or not all(isinstance(source, str) for source in sources):
+        raise FlowError(f"{where}.sources: expected a list of texts (quote a source that has a colon in it)")
     return Node(
         name=name,
         key=_key(raw.get("key"), where),
@@ -182,10 +195,34 @@ def _node(name: str, raw: Any, where: str) -> Node:
         note=_text(raw.get("note"), f"{where}.note"),
         review=_review(raw.get("review"), where),
         sources=tuple(str(source) for source in sources),
-        reviewed=str(reviewed) if reviewed else None,
+        reviewed=_reviewed(raw.get("reviewed"), f"{where}.reviewed"),
         set=_names(raw.get("set"), f"{where}.set"),
         facts=_flag(raw.get("facts"), f"{where}.facts", True),
+        segments=_segments(raw.get("segments"), f"{where}.segments"),
     )
+
+
+def _reviewed(value: Any, where: str) -> Review | None:
+    """Read `reviewed`: {by: name or bar number, on: date}, or the older plain date (which names no one)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dict):
+        # YAML 1.1 reads an unquoted `on` key as true; here it can only mean the review's date.
+        raw = _mapping({("on" if key is True else key): item for key, item in value.items()}, where, {"by", "on"})
+        by = raw.get("by")
+        if by is not None and not isinstance(by, str):
+            raise FlowError(f"{where}.by: expected a name or bar number")
+        return Review(on=str(raw.get("on") or ""), by=by.strip() if by else None)
+    return Review(on=str(value))
+
+
+def _segments(value: Any, where: str) -> int | None:
+    """Read a declared segment budget: a whole number (checked against the limits by `flows check`)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FlowError(f"{where}: expected a whole number of SMS segments, like 5")
+    return value
 
 
 def _flow(path: Path, data: dict[str, Any]) -> Flow:

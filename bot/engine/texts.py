@@ -49,6 +49,16 @@ def iter_texts(flows: FlowSet) -> Iterator[Text]:
             yield from node_texts(flow, node)
 
 
+def budgets(flows: FlowSet) -> dict[str, int]:
+    """Return the segment budget declared for a text, by translation context (texts not listed keep the default)."""
+    return {
+        text_key(flow.name, node, "say"): node.segments
+        for flow in flows.flows.values()
+        for node in flow.nodes.values()
+        if node.say and node.segments is not None
+    }
+
+
 def placeholders(text: str) -> set[str]:
     """Return the `{name}` placeholders used in a text."""
     return {field for _, field, _, _ in string.Formatter().parse(text) if field}

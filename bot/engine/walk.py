@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.core.segments import split_to_budget
 from bot.core.text import split_words
 from bot.engine.flow import END, WAIT_PREFIX, Node, split_target, text_key
 from bot.engine.parsing import FREE_TEXT_PARSER, MEDIA_PARSER, ParseContext, Parsed
@@ -135,7 +136,9 @@ class FlowWalker:
                 f"{n} {turn.render(text_key(flow, node, 'review', item.key), item.show)}"
                 for n, item in enumerate(node.review, start=1)
             ]
-            turn.say(turn.render(text_key(flow, node, "say"), node.say or "", review="\n".join(lines)))
+            summary = turn.render(text_key(flow, node, "say"), node.say or "", review="\n".join(lines))
+            for part in split_to_budget(summary):  # long answers: two texts of 3 segments, not one of 5
+                turn.say(part)
             return
         if node.say:
             turn.say(turn.render(text_key(flow, node, "say"), node.say))
@@ -210,6 +213,8 @@ class FlowWalker:
                 return turn.translate(text_key(turn.state.flow or "", node, "label", choice.value), source)
         if node.ask.parser == "yes_no" and value in ("yes", "no", "unknown"):
             return turn.system(f"label_{value}")
+        if value == "unknown" and node.ask.options.get("dont_know"):  # "I don't know" to a date or a time
+            return turn.system("label_unknown")
         if node.ask.parser == "media" and isinstance(value, list):
             return turn.system_count("label_photos", len(value))
         shown = turn.answering.displays.get(node.ask.parser)

@@ -25,9 +25,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from bot.config import PROJECT_ROOT, settings_of
-from bot.core.segments import SEGMENT_BUDGET, count_segments, is_gsm7
+from bot.core.segments import budget_for, count_segments, is_gsm7
 from bot.engine.loader import KEYWORDS_FILE, SYSTEM_FILE, load_flows
-from bot.engine.texts import iter_texts
+from bot.engine.texts import budgets, iter_texts
 from bot.i18n.catalogs import DOMAIN, SOURCE_LOCALE, compile_catalog
 
 BABEL_CFG = "babel.cfg"
@@ -58,7 +58,8 @@ HEADER = """\
 #   English words always work too).
 # Keep every {{placeholder}} as written. A text that is sent must fit in 3
 # SMS segments: 459 characters, or 201 when it has any character outside
-# the GSM-7 alphabet (such as á, í, ó, ú or a curly apostrophe).
+# the GSM-7 alphabet (such as á, í, ó, ú or a curly apostrophe). Legal
+# texts whose node declares `segments: 5` may use 5: 765, or 335.
 #"""
 
 
@@ -348,14 +349,15 @@ def check_catalogs(
     """
     locales_dir = Path(locales_dir)
     template = extract_catalog(root, flows_dir)
+    declared = budgets(load_flows(flows_dir))
     problems = _check_pot(locales_dir / POT_NAME, template)
     problems += _check_pot(locales_dir / DASHBOARD_POT, extract_catalog(root, flows_dir, DASHBOARD_DOMAIN))
     for message in template:
         if message.id:
             for text in _strings(message.id):
-                problems.extend(_check_budget(f"en: {_label(message)}", message.context, text, values))
+                problems.extend(_check_budget(f"en: {_label(message)}", message.context, text, values, declared))
     for po in po_files(locales_dir):
-        problems.extend(_check_locale(po, template, values))
+        problems.extend(_check_locale(po, template, values, declared))
     return problems
 
 
@@ -382,7 +384,9 @@ def _check_pot(pot: Path, template: Catalog) -> list[str]:
     return [f"{pot.name} is stale ({found or 'notes, places or header differ'}): {fix}"]
 
 
-def _check_locale(po: Path, template: Catalog, values: Mapping[str, str] | None) -> list[str]:
+def _check_locale(
+    po: Path, template: Catalog, values: Mapping[str, str] | None, declared: Mapping[str, int]
+) -> list[str]:
     """Check one messages.po against the template: coverage, fuzziness, placeholders, length."""
     locale = _locale_of(po)
     try:
@@ -406,7 +410,7 @@ def _check_locale(po: Path, template: Catalog, values: Mapping[str, str] | None)
             problems.append(f"{where}: fuzzy (check the translation against the English, then remove the flag)")
         for text in translations:
             problems.extend(_check_placeholders(where, _strings(source.id), text))
-            problems.extend(_check_budget(where, source.context, text, values))
+            problems.extend(_check_budget(where, source.context, text, values, declared))
     for message in catalog:
         if message.id and template.get(message.id, message.context) is None:
             problems.append(f"{locale}: {_label(message)}: not in {POT_NAME} (run `flask translate update`)")
@@ -453,17 +457,20 @@ def filled_for_sms(context: str | None, text: str, values: Mapping[str, str] | N
         return text  # broken braces are reported by the placeholder check
 
 
-def _check_budget(where: str, context: str | None, text: str, values: Mapping[str, str] | None) -> list[str]:
-    """Report a sent text over SEGMENT_BUDGET SMS segments once its placeholders are filled."""
+def _check_budget(
+    where: str, context: str | None, text: str, values: Mapping[str, str] | None, declared: Mapping[str, int]
+) -> list[str]:
+    """Report a sent text over its SMS segment budget (declared by its node, else the default) once filled."""
     filled = filled_for_sms(context, text, values)
     if filled is None:
         return []
     segments = count_segments(filled)
-    if segments <= SEGMENT_BUDGET:
+    budget = budget_for(declared.get(context or ""))
+    if segments <= budget:
         return []
     odd = sorted({ch for ch in filled if not is_gsm7(ch)})
     why = f"; {' '.join(odd)} are not GSM-7, so a segment holds 67 characters, not 153" if odd else ""
-    return [f"{where}: {segments} SMS segments, over the budget of {SEGMENT_BUDGET} ({len(filled)} characters{why})"]
+    return [f"{where}: {segments} SMS segments, over the budget of {budget} ({len(filled)} characters{why})"]
 
 
 def _label(message: Message) -> str:

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from bot.core.text import normalize
-from bot.reports.urgency import Assessment, Facts, assess
+from bot.reports.urgency import Assessment, Facts, assess, end_of_day
 
 SAME_FACILITY_WINDOW = timedelta(days=5)
 NAME_MATCH = 90  # rapidfuzz token_sort_ratio: "Perez Juan" == "Juan Perez", "Juan Peres" close enough
 FACILITY_MATCH = 85
 CITIZENSHIP = ("us_citizen", "permanent_resident", "other", "unknown")
 RELEASE_REASONS = ("bail_posted", "charges_dropped", "sentence_finished", "judge_ordered", "other")
+PAPERS = ("i247a", "ice_warrant", "both", "other", "none", "unknown")
 
 
 def name_key(name: str) -> str:
@@ -41,6 +42,8 @@ def fields_from_answers(answers: dict[str, Any]) -> ReportFields:
     if isinstance(release, dict) and release.get("at"):
         due = datetime.fromisoformat(release["at"])
         approximate = bool(release.get("approximate") or release.get("date_only"))
+        if release.get("date_only"):  # "today" means by the end of today, not since midnight
+            due = end_of_day(due.date(), due.tzinfo or UTC)
     media = answers.get("media") or []
     values: dict[str, Any] = {
         "report_type": answers.get("report_type") or "jail_hold",
@@ -50,7 +53,7 @@ def fields_from_answers(answers: dict[str, Any]) -> ReportFields:
         "facility": answers.get("facility") or "",
         "city_or_county": answers.get("city_or_county") or "",
         "state": answers.get("state"),
-        "arrested_on": answers.get("arrested_on"),
+        "arrested_on": _known(answers.get("arrested_on")),
         "release_due_at": due,
         "release_due_approximate": approximate,
         "release_reason": answers.get("release_reason"),
@@ -58,6 +61,13 @@ def fields_from_answers(answers: dict[str, Any]) -> ReportFields:
         "ice_mentioned": answers.get("ice_mentioned") or "unknown",
         "ice_took_custody": answers.get("ice_took_custody") or "unknown",
         "a_number": answers.get("a_number"),
+        "other_names": answers.get("other_names") or "",
+        "birth_country": answers.get("birth_country") or "",
+        "booking_number": answers.get("booking_number") or "",
+        "defense_lawyer": answers.get("defense_lawyer") or "",
+        "papers_received": answers.get("papers_received") if answers.get("papers_received") in PAPERS else None,
+        "warrant_shown": answers.get("warrant_shown") if answers.get("report_type") == "street_arrest" else None,
+        "arrest_details": answers.get("arrest_details") or "",
         "reporter_name": answers.get("reporter_name") or "",
         "reporter_relationship": answers.get("reporter_relationship") or "",
         "callback_number": answers.get("callback_number"),
@@ -67,9 +77,14 @@ def fields_from_answers(answers: dict[str, Any]) -> ReportFields:
     return ReportFields(values)
 
 
-def urgency_of(fields: ReportFields, now: datetime) -> Assessment:
-    """Assess a report's urgency at `now`."""
-    return assess(fields.facts, now)
+def _known(value: Any) -> Any:
+    """Return an answer, or None when the texter said they do not know."""
+    return None if value == "unknown" else value
+
+
+def urgency_of(fields: ReportFields, now: datetime, zone: tzinfo = UTC) -> Assessment:
+    """Assess a report's urgency at `now`, reading dates without a time in the hotline's `zone`."""
+    return assess(fields.facts, now, zone)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from bot.config import CONTACT_DEFAULTS
-from bot.core.segments import SEGMENT_BUDGET, count_segments
-from bot.engine.texts import iter_texts, placeholders
+from bot.core.segments import budget_for, count_segments
+from bot.engine.texts import budgets, iter_texts, placeholders
 from bot.hotline import Hotline
 from bot.i18n.translate import filled_for_sms
 from bot.staff.i18n import _
@@ -50,12 +50,13 @@ def problem_with(field: Field, value: str) -> str | None:
 def over_budget(hotline: Hotline, values: dict[str, str]) -> list[str]:
     """Return the texts (locale and context) that these values would push over the SMS budget."""
     found = []
+    declared = budgets(hotline.flows)
     for context, source, _note in iter_texts(hotline.flows):
         for form in source if isinstance(source, tuple) else (source,):
             if not placeholders(form) & set(values):
                 continue
             for locale in hotline.catalogs.available():
                 filled = filled_for_sms(context, hotline.catalogs.translator(locale)(context, form), values)
-                if filled is not None and count_segments(filled) > SEGMENT_BUDGET:
+                if filled is not None and count_segments(filled) > budget_for(declared.get(context)):
                     found.append(f"{locale}: {context}")
     return found

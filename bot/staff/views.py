@@ -324,6 +324,7 @@ def contacts_page() -> ResponseReturnValue:
             "field": field,
             "value": current[field.key.lower()],
             "verified": saved[field.key].verified if field.key in saved else False,
+            "verified_at": saved[field.key].verified_at if field.key in saved else None,
             "form": ContactSettingForm(key=field.key, value=current[field.key.lower()]),
         }
         for field in contacts.FIELDS
@@ -352,7 +353,7 @@ def save_contact() -> ResponseReturnValue:
     if problem:
         flash(problem, "error")
     elif too_long:
-        flash(_("Too long: %(texts)s would cost more than 3 SMS.", texts=", ".join(too_long[:3])), "error")
+        flash(_("Too long: %(texts)s would cost more SMS than allowed.", texts=", ".join(too_long[:3])), "error")
     else:
         log.info("staff %s changed contact setting %s", _staff_id(), field.key)
         flash(_("Saved. Texters get the new value from their next text."))

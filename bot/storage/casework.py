@@ -258,15 +258,22 @@ def set_assignee(session: Session, report_id: int, staff_id: int | None, now: da
         session.add(Assignment(report_id=report_id, staff_id=staff_id, assigned_at=now))
 
 
-def released_recently(session: Session, now: datetime, window: timedelta) -> Iterator[Report]:
-    """Yield open reports whose release time passed within `window` before `now` (their urgency may have grown)."""
-    due = select(Report).where(
-        Report.status != Status.CLOSED,
+def urgency_may_change(
+    session: Session, now: datetime, *, past: timedelta, ahead: timedelta, arrested_since: str
+) -> Iterator[Report]:
+    """Yield open reports whose urgency may have moved since they were scored.
+
+    Those whose release time is within `past` before or `ahead` after `now` (hours past release grow,
+    a release comes due), and street arrests on or after `arrested_since` (YYYY-MM-DD; recent arrests decay daily).
+    """
+    due_near = and_(
         Report.release_due_at.is_not(None),
-        Report.release_due_at <= now,
-        Report.release_due_at >= now - window,
+        Report.release_due_at >= now - past,
+        Report.release_due_at <= now + ahead,
     )
-    yield from session.execute(due).scalars()
+    recent_arrest = and_(Report.report_type == "street_arrest", Report.arrested_on >= arrested_since)
+    query = select(Report).where(Report.status != Status.CLOSED, or_(due_near, recent_arrest))
+    yield from session.execute(query).scalars()
 
 
 def critical_not_alerted(session: Session, limit: int) -> Iterator[Report]:

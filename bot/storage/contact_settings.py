@@ -19,8 +19,9 @@ def saved(session: Session) -> dict[str, ContactSetting]:
 
 
 def save(session: Session, key: str, value: str, *, verified: bool, staff_id: int, now: datetime) -> ContactSetting:
-    """Save one contact setting, recording who changed it and whether they verified it."""
+    """Save one contact setting, recording who changed it, and when it was verified (now, or not since this save)."""
     row = session.get(ContactSetting, key) or ContactSetting(key=key, value=value)
     row.value, row.verified, row.updated_by_id, row.updated_at = value, verified, staff_id, now
+    row.verified_at = now if verified else None
     session.add(row)
     return row

@@ -101,6 +101,11 @@ class Report(SQLModel, table=True):
     detained_dob: str | None = Field(default=None, max_length=10)
     citizenship: str = Field(default="unknown", max_length=24)
     a_number: str | None = Field(default=None, max_length=9)
+    other_names: str = Field(default="", sa_column=Column(Text, nullable=False))  # other spellings, second surname
+    birth_country: str = Field(default="", max_length=60)  # every ICE locator search needs it
+    booking_number: str = Field(default="", max_length=40)  # the jail's booking or the court's case number
+    defense_lawyer: str = Field(default="", sa_column=Column(Text, nullable=False))  # criminal defense lawyer, if any
+    papers_received: str | None = Field(default=None, max_length=16)  # i247a, ice_warrant, both, other, none, unknown
     # where and when
     facility: str = Field(default="", max_length=300)
     city_or_county: str = Field(default="", max_length=200)
@@ -112,6 +117,8 @@ class Report(SQLModel, table=True):
     still_held: str = Field(default="unknown", max_length=8)  # yes | no | unknown
     ice_mentioned: str = Field(default="unknown", max_length=8)
     ice_took_custody: str = Field(default="unknown", max_length=8)
+    warrant_shown: str | None = Field(default=None, max_length=8)  # street arrests: yes | no | unknown
+    arrest_details: str = Field(default="", sa_column=Column(Text, nullable=False))  # street arrests: time, exact place
     # the reporter (personal)
     reporter_name: str = Field(default="", sa_column=Column(Text, nullable=False))
     reporter_relationship: str = Field(default="", max_length=200)
@@ -241,5 +248,6 @@ class ContactSetting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=40)
     value: str = Field(max_length=200)
     verified: bool = Field(default=False)
+    verified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))  # last check
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_by_id: int | None = Field(default=None, foreign_key="staffuser.id")

@@ -6,7 +6,7 @@ bot/storage/ only.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import delete, false, or_, select, update
@@ -39,11 +39,18 @@ def report_infos(session: Session, contact: Contact) -> tuple[ReportInfo, ...]:
 
 
 def create_report(
-    session: Session, contact: Contact, answers: dict[str, Any], *, ref: str, locale: str, now: datetime
+    session: Session,
+    contact: Contact,
+    answers: dict[str, Any],
+    *,
+    ref: str,
+    locale: str,
+    now: datetime,
+    zone: tzinfo = UTC,
 ) -> Report:
     """Store a submitted report with its urgency, and link it to earlier reports about the same person."""
     fields = fields_from_answers(answers)
-    assessment = urgency_of(fields, now)
+    assessment = urgency_of(fields, now, zone)
     report = Report(
         ref=ref,
         contact_id=contact.id,

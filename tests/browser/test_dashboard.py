@@ -143,3 +143,19 @@ def test_keyboard_and_phone_screen(served: tuple[Flask, str], browser: Any) -> N
         assert overflow <= 0, f"the report scrolls sideways on a phone by {overflow}px"
     finally:
         context.close()
+
+
+def test_an_admin_verifies_a_contact_and_sees_when(served: tuple[Flask, str], page: Any) -> None:
+    app, base = served
+    add_staff(app, "ada@example.org", role="admin", name="Ada Admin")
+    log_in(page, base, "ada@example.org")
+    page.goto(base + "/staff/contacts")
+    card = page.locator("section", has=page.get_by_role("heading", name="24-hour family support line"))
+    assert "Never verified." in card.inner_text()
+    card.get_by_label("I checked that this is right today").check()
+    card.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved.").wait_for()
+    card = page.locator("section", has=page.get_by_role("heading", name="24-hour family support line"))
+    stamp = card.locator(".verified-at time")
+    assert "Last verified:" in card.inner_text() and stamp.get_attribute("datetime")
+    assert page.locator(".verified-at", has_text="Never verified.").count() == 3

@@ -15,7 +15,7 @@ from click.testing import Result
 from flask import Flask
 
 from bot.engine.checks import REQUIRED_MESSAGES
-from bot.engine.loader import load_flows
+from bot.engine.loader import FlowError, load_flows
 from bot.engine.texts import iter_texts
 from bot.i18n.translate import check_catalogs, rename_contexts, write_pot
 from tests.engine.conftest import REPO_FLOWS
@@ -129,7 +129,7 @@ def test_a_misspelt_target_is_reported_with_what_it_cuts_off(flows_copy: Path, c
     edit(flows_copy, "report.yaml", "next: ask_dob", "next: ask_dobx")
     result = flows_check(checking_app)
     assert result.exit_code == 1
-    assert "report.ask_name: target 'ask_dobx': no node 'ask_dobx' in flow 'report'" in result.output
+    assert "report.ask_other_names: target 'ask_dobx': no node 'ask_dobx' in flow 'report'" in result.output
     assert "report.ask_dob: unreachable" in result.output
 
 
@@ -235,3 +235,66 @@ def test_every_parser_has_its_rules() -> None:
     from bot.answers import PARSERS, RULES
 
     assert set(RULES) == set(PARSERS)
+
+
+def test_a_declared_budget_must_be_a_number(flows_copy: Path, checking_app: Flask) -> None:
+    citizens = "    segments: 5\n    sources:\n      - Galarza v. Szalczyk (a U.S. citizen"
+    edit(flows_copy, "rights.yaml", citizens, citizens.replace("segments: 5", "segments: five"))
+    result = flows_check(checking_app)
+    assert result.exit_code == 1
+    assert "rights.citizens.segments: expected a whole number of SMS segments, like 5" in result.output
+
+
+def test_a_declared_budget_is_checked_against_its_limits(flows_copy: Path, checking_app: Flask) -> None:
+    edit(flows_copy, "report.yaml", "    key: intro\n", "    key: intro\n    segments: 5\n")
+    act = "    segments: 5\n    sources:\n      - Contact numbers come from configuration"
+    edit(flows_copy, "rights.yaml", act, act.replace("segments: 5", "segments: 6"))
+    edit(flows_copy, "rights.yaml", "    key: topics\n", "    key: topics\n    segments: 4\n")
+    result = flows_check(checking_app)
+    assert result.exit_code == 1
+    assert "report.intro: only legal information texts may declare `segments` (others keep 3)" in result.output
+    assert "rights.topics: only legal information texts may declare `segments` (others keep 3)" in result.output
+    assert "rights.act: segments must be from 3 to 5, not 6" in result.output
+
+
+def checked(flows_dir: Path, *, production: bool = False) -> list[str]:
+    """The problems `flows check` finds in a flows directory, as production or a local run sees them."""
+    from bot.engine.checks import check_flows
+    from bot.hotline import Hotline
+
+    return check_flows(load_flows(flows_dir), Hotline.flow_rules(production=production))
+
+
+def production_problems(flows_dir: Path) -> list[str]:
+    return checked(flows_dir, production=True)
+
+
+def test_production_refuses_legal_texts_without_a_named_reviewer(flows_copy: Path) -> None:
+    problems = production_problems(flows_copy)
+    assert len(problems) == 31 and all("is a placeholder; in production a lawyer's name" in p for p in problems)
+    for name in ("rights.yaml", "street.yaml"):
+        path = flows_copy / name
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("PLACEHOLDER (the attorney's name or bar number)", "ARDC 6300000")
+        )
+    assert production_problems(flows_copy) == []
+    edit(flows_copy, "street.yaml", "    reviewed: *reviewed_2026_12_02\n", "    reviewed: 2026-12-02\n")
+    assert production_problems(flows_copy) == [
+        "street.info_2: no reviewer is named; in production a lawyer's name or bar number must be in "
+        "`reviewed: {by: ...}`"
+    ]
+    assert checked(flows_copy) == []  # the old plain-date form still reads
+
+
+def test_flows_check_production_flag_checks_reviewers_locally(checking_app: Flask) -> None:
+    assert flows_check(checking_app).exit_code == 0
+    result = checking_app.test_cli_runner().invoke(args=["flows", "check", "--production"])
+    assert result.exit_code == 1 and 'rights.hold_1: "PLACEHOLDER' in result.output
+
+
+def test_a_reviewer_must_be_text_and_a_review_needs_a_date(flows_copy: Path) -> None:
+    edit(flows_copy, "street.yaml", "    reviewed: *reviewed_2026_12_02\n", "    reviewed: {by: Jane Roe}\n")
+    assert "street.info_2: reviewed must have a date like {by: Jane Doe, on: 2026-11-27}" in checked(flows_copy)
+    edit(flows_copy, "street.yaml", "    reviewed: {by: Jane Roe}\n", "    reviewed: {by: 6300000, on: 2026-12-02}\n")
+    with pytest.raises(FlowError, match="street.info_2.reviewed.by: expected a name or bar number"):
+        load_flows(flows_copy)

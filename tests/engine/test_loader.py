@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -142,7 +143,7 @@ def test_a_legal_text_without_a_review_date_fails(tmp_path: Path) -> None:
 
 def test_a_review_date_must_be_a_date(tmp_path: Path) -> None:
     broken = LEGAL.replace("    reviewed: 2026-11-27\n    next: two", "    reviewed: last week\n    next: two")
-    assert "info.one: reviewed must be a date like 2026-11-27" in problems_with(
+    assert "info.one: reviewed must have a date like {by: Jane Doe, on: 2026-11-27}" in problems_with(
         tmp_path, menu=MENU, survey=SURVEY, info=broken
     )
 
@@ -163,6 +164,23 @@ def test_every_rights_text_in_the_repository_has_sources_and_a_date() -> None:
 def test_flows_sources_lists_every_text_with_its_sources(sqlite_app) -> None:
     result = sqlite_app.test_cli_runner().invoke(args=["flows", "sources"])
     assert result.exit_code == 0, result.output
-    assert "rights.hold_2_il (last reviewed 2026-11-27)" in result.output
+    placeholder = "PLACEHOLDER (the attorney's name or bar number) (NOT A NAMED REVIEWER)"
+    assert f"rights.hold_2_il (last reviewed 2026-12-02 by {placeholder})" in result.output
     assert "  - Illinois TRUST Act, 5 ILCS 805/15(a)" in result.output
     assert "NO SOURCE" not in result.output and "NEVER" not in result.output
+    assert "== No named reviewer: 31 text(s) (production refuses them)" in result.output
+
+
+def test_flows_sources_lists_reviews_older_than_the_setting(tmp_path: Path, sqlite_url: str) -> None:
+    from tests.conftest import make_app
+
+    flows = Path(shutil.copytree(REPO_FLOWS, tmp_path / "flows"))
+    path = flows / "rights.yaml"
+    old = "    reviewed: {by: Jane Roe (ARDC 6300000), on: 2001-01-01}\n"
+    path.write_text(path.read_text(encoding="utf-8").replace("    reviewed: *reviewed_2026_11_27\n", old, 1))
+    app = make_app(sqlite_url, FLOWS_DIR=str(flows), CONTENT_REVIEW_MAX_DAYS=365)
+    output = app.test_cli_runner().invoke(args=["flows", "sources"]).output
+    stale = output.split("== Stale: ")[1].split("== No named reviewer")[0]
+    assert stale.startswith("1 text(s) last reviewed over 365 days ago")
+    assert "rights.hold_2 (last reviewed 2001-01-01 by Jane Roe (ARDC 6300000))" in stale
+    assert "rights.hold_2_il" not in stale

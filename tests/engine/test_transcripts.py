@@ -21,7 +21,7 @@ import yaml
 
 from bot.answers import ANSWERING
 from bot.config import CONTACT_DEFAULTS, PROJECT_ROOT
-from bot.core.segments import split_to_budget
+from bot.core.segments import LEGAL_SEGMENT_BUDGET, split_to_budget
 from bot.core.statuses import Status
 from bot.engine.flow import FlowSet
 from bot.engine.io import Inputs, Policy, ReportInfo, Speech
@@ -122,7 +122,7 @@ class PhoneLine:
                 contact.state, contact.last_seen, erased = {}, None, True
         if not erased:
             contact.state, contact.last_seen = outcome.state.to_dict(), self.now
-        return [part for reply in replies for part in split_to_budget(reply)]
+        return [part for reply in replies for part in split_to_budget(reply, LEGAL_SEGMENT_BUDGET)]
 
     def staff_sets_status(self, ref: str, status: str) -> None:
         """Do what staff do from the dashboard: move a report along its workflow."""

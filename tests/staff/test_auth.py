@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -11,7 +13,7 @@ from bot.config import settings_of
 from bot.staff.safe_next import safe_next
 from bot.storage.database import get_db
 from bot.storage.models import ReportEvent, StaffUser
-from tests.conftest import TEST_AUTH_TOKEN, make_app
+from tests.conftest import TEST_AUTH_TOKEN, make_app, reviewed_flows
 from tests.helpers import count
 from tests.staff.helpers import PASSWORD, csrf_token, file_report, login, post_form
 
@@ -172,8 +174,8 @@ def test_admin_cannot_create_an_account_with_a_short_password(staff_app: Flask, 
     assert count(get_db(staff_app), StaffUser) == 1
 
 
-def test_session_cookie_is_secure_outside_debug_and_tests(sqlite_url: str) -> None:
-    production = make_app(sqlite_url, TESTING=False, **GOOD_SECRETS)
+def test_session_cookie_is_secure_outside_debug_and_tests(sqlite_url: str, tmp_path: Path) -> None:
+    production = make_app(sqlite_url, TESTING=False, FLOWS_DIR=str(reviewed_flows(tmp_path)), **GOOD_SECRETS)
     assert production.config["SESSION_COOKIE_SECURE"] is True
     assert production.config["SESSION_COOKIE_HTTPONLY"] is True
     assert production.config["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 from bot.config import settings_of
 from bot.sms.simulator import Simulator
 from bot.staff.contacts import over_budget
+from bot.storage import contact_settings
 from tests.conftest import TEST_AUTH_TOKEN
 from tests.staff.helpers import csrf_token
 
@@ -51,3 +52,17 @@ def test_values_that_push_a_text_over_three_segments_are_found(sqlite_app: Flask
 def test_staff_cannot_change_contacts(worker: FlaskClient) -> None:
     assert worker.get("/staff/contacts").status_code == 403
     assert worker.post("/staff/contacts", data={"key": "ORG_NAME", "value": "X"}).status_code in (400, 403)
+
+
+def test_the_page_shows_when_each_value_was_last_verified(staff_app: Flask, admin: FlaskClient) -> None:
+    page = admin.get("/staff/contacts").get_data(as_text=True)
+    assert page.count("Never verified.") == 4
+    page = save(admin, "FAMILY_SUPPORT_PHONE", "1-855-435-7693")
+    assert page.count("Never verified.") == 3 and page.count("Last verified:") == 1
+    with staff_app.extensions["holdline.db"].transaction() as session:
+        row = contact_settings.saved(session)["FAMILY_SUPPORT_PHONE"]
+        assert row.verified and row.verified_at == row.updated_at
+    page = save(admin, "FAMILY_SUPPORT_PHONE", "1-855-435-7694", verified=False)  # a new value, not checked yet
+    assert page.count("Never verified.") == 4
+    with staff_app.extensions["holdline.db"].transaction() as session:
+        assert contact_settings.saved(session)["FAMILY_SUPPORT_PHONE"].verified_at is None

@@ -53,6 +53,11 @@ def test_the_report_page_shows_every_field_reasons_transcript_links_and_media(
         a_number="012345678",
         media=[{"url": "https://api.twilio.com/m/ME1", "content_type": "image/jpeg"}, {"url": "javascript:alert(1)"}],
         citizenship="us_citizen",
+        other_names="Juan Perez Garcia",
+        birth_country="Honduras",
+        booking_number="CCJ-2026-0042",
+        defense_lawyer="PD Ana Ruiz 312-555-0144",
+        papers_received="ice_warrant",
     )
     other = file_report(staff_app, address="+13125550999", when=NOW + timedelta(hours=2))  # same name and DOB
     page = worker.get(f"/staff/reports/{ref}").get_data(as_text=True)
@@ -68,8 +73,13 @@ def test_the_report_page_shows_every_field_reasons_transcript_links_and_media(
         "sister",
         "+13125550100",
         "us_citizen",
-        "U.S. citizen held",
-        "us_citizen_held",
+        "Juan Perez Garcia",
+        "Honduras",
+        "CCJ-2026-0042",
+        "PD Ana Ruiz 312-555-0144",
+        "ice_warrant",
+        "a U.S. citizen held for or by ICE",
+        "us_citizen_ice",
     ):
         assert shown in page, shown
     assert "hola, necesito ayuda" in page  # the conversation
@@ -213,3 +223,16 @@ def test_the_page_warns_when_the_familys_language_is_an_unreviewed_translation(
     page = worker.get(f"/staff/reports/{spanish}").get_data(as_text=True)
     assert "Español" in page and "not yet reviewed by a translator" in page
     assert "not yet reviewed" not in worker.get(f"/staff/reports/{english}").get_data(as_text=True)
+
+
+def test_a_street_arrest_page_shows_the_warrant_and_where_exactly(staff_app: Flask, worker: FlaskClient) -> None:
+    ref = file_report(
+        staff_app,
+        report_type="street_arrest",
+        warrant_shown="no",
+        arrest_details="7am outside Home Depot on Pulaski",
+    )
+    page = worker.get(f"/staff/reports/{ref}").get_data(as_text=True)
+    assert "Warrant shown" in page and "7am outside Home Depot on Pulaski" in page
+    jail = worker.get(f"/staff/reports/{file_report(staff_app, address='+13125550998')}").get_data(as_text=True)
+    assert "Warrant shown" not in jail

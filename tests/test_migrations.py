@@ -1,0 +1,65 @@
+"""Migrations: the newest revision matches the models, and reports filed before a revision survive it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, text
+from sqlmodel import Session, SQLModel, select
+
+from bot.storage.migrate import upgrade
+from bot.storage.models import ContactSetting, Report
+
+
+def test_the_newest_migration_matches_the_models(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'head.sqlite3'}"
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_a_report_filed_before_the_intake_fields_reads_with_empty_ones(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0007")  # the revision before the intake fields
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO report (ref, report_type, status, urgency, urgency_score, urgency_reasons, locale, "
+                "channel, submitted_at, detained_name, name_key, citizenship, facility, city_or_county, "
+                "release_due_approximate, still_held, ice_mentioned, ice_took_custody, reporter_name, "
+                "reporter_relationship, consent_to_contact, media) VALUES ('R-OLD1', 'jail_hold', 'new', 'normal', "
+                "0, '[]', 'en', 'sms', '2026-11-27 15:00:00', 'Old Report', 'old report', 'unknown', 'X', 'Y', 0, "
+                "'unknown', 'unknown', 'unknown', 'Z', 'friend', 0, '[]')"
+            )
+        )
+    upgrade(url)
+    with Session(engine) as session:
+        report = session.exec(select(Report).where(Report.ref == "R-OLD1")).one()
+        assert (report.other_names, report.birth_country, report.booking_number) == ("", "", "")
+        assert (report.defense_lawyer, report.arrest_details) == ("", "")
+        assert report.papers_received is None and report.warrant_shown is None
+    engine.dispose()
+
+
+def test_a_value_verified_before_the_date_was_kept_counts_as_verified_when_saved(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0008")  # the revision before verification dates
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for key, verified in (("LEGAL_HELP_PHONE", 1), ("FAMILY_SUPPORT_PHONE", 0)):
+            conn.execute(
+                text("INSERT INTO contactsetting (key, value, verified, updated_at) VALUES (:k, 'x', :v, :at)"),
+                {"k": key, "v": verified, "at": "2026-11-28 10:00:00.000000"},
+            )
+    upgrade(url)
+    with Session(engine) as session:
+        rows = {row.key: row for row in session.exec(select(ContactSetting))}
+    engine.dispose()
+    assert rows["LEGAL_HELP_PHONE"].verified_at == rows["LEGAL_HELP_PHONE"].updated_at
+    assert rows["FAMILY_SUPPORT_PHONE"].verified_at is None
