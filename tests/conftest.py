@@ -24,7 +24,7 @@ from bot.storage.database import get_db
 from bot.storage.migrate import upgrade
 
 TEST_AUTH_TOKEN = "test-twilio-auth-token-0123456789"
-JOURNALS = tempfile.TemporaryDirectory(prefix="holdline-journals-")  # each app's JOURNAL_DIR; removed at exit
+JOURNALS = Path(tempfile.gettempdir()) / f"holdline-test-journals-{os.getpid()}"  # removed after the session
 POSTGRES_URL = os.environ.get("HOLDLINE_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("HOLDLINE_REQUIRE_POSTGRES", "") == "1"
 TABLES = (
@@ -56,6 +56,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-transcripts", action="store_true", help="rewrite the replies in tests/transcripts/*.yaml"
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def journals_removed() -> Iterator[None]:
+    """Remove every test app's journal directory when the session ends."""
+    yield
+    shutil.rmtree(JOURNALS, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -112,7 +119,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
 def make_app(database_url: str, **overrides: object) -> Flask:
     """Create a test app on the given database."""
     config = {"TESTING": True, "DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": TEST_AUTH_TOKEN}
-    config["JOURNAL_DIR"] = tempfile.mkdtemp(dir=JOURNALS.name)  # never the repository's instance/
+    JOURNALS.mkdir(exist_ok=True)
+    config["JOURNAL_DIR"] = tempfile.mkdtemp(dir=JOURNALS)  # never the repository's instance/
     config.update(overrides)
     return create_app(config)
 
