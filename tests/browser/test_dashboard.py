@@ -15,21 +15,13 @@ from bot.outbox import Worker
 from bot.storage.database import get_db
 from bot.twilio.rest import TwilioSender
 from bot.twilio.stub import TwilioStub
+from tests.browser.login import log_in
 from tests.staff.conftest import SPANISH
-from tests.staff.helpers import NOW, PASSWORD, add_staff, file_report
+from tests.staff.helpers import NOW, TOTP_SECRET, add_staff, file_report
 
 pytestmark = pytest.mark.browser
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://x")'
-
-
-def log_in(page: Any, base: str, email: str) -> None:
-    page.goto(base + "/staff/")
-    assert "/staff/login" in page.url
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(base + "/staff/")
 
 
 def queue_refs(page: Any) -> list[str]:
@@ -148,7 +140,7 @@ def test_keyboard_and_phone_screen(served: tuple[Flask, str], browser: Any) -> N
 def test_an_admin_verifies_a_contact_and_sees_when(served: tuple[Flask, str], page: Any) -> None:
     app, base = served
     add_staff(app, "ada@example.org", role="admin", name="Ada Admin")
-    log_in(page, base, "ada@example.org")
+    log_in(page, base, "ada@example.org", TOTP_SECRET)
     page.goto(base + "/staff/contacts")
     card = page.locator("section", has=page.get_by_role("heading", name="24-hour family support line"))
     assert "Never verified." in card.inner_text()

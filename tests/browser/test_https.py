@@ -11,24 +11,11 @@ from sqlalchemy import select
 
 from bot.storage.database import get_db
 from bot.storage.models import ReportEvent, StaffSession
+from tests.browser.login import log_in
 from tests.helpers import count
 from tests.staff.helpers import PASSWORD, TOTP_SECRET, add_staff, file_report
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Any, base: str, email: str, secret: str | None = None) -> None:
-    """Log in as staff do: email and password, then the authenticator's code when the account has one."""
-    page.goto(base + "/staff/")
-    assert page.url.startswith(base + "/staff/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    if secret:
-        page.wait_for_url(base + "/staff/login/code")
-        page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
-        page.get_by_role("button", name="Go on").click()
-    page.wait_for_url(base + "/staff/")
 
 
 def session_cookie(page: Any) -> dict[str, Any]:
