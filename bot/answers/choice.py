@@ -20,6 +20,8 @@ def parse_choice(text: str, ctx: ParseContext) -> Parsed:
     for value, words in ctx.choices.items():
         if said in words:
             return Parsed(ok=True, value=value)
+    if ctx.options.get("dont_know") and ctx.says("dont_know", text):
+        return Parsed(ok=True, value="unknown")
     number = _LEADING_NUMBER.match(said)
     if number:
         for value, words in ctx.choices.items():

@@ -27,6 +27,8 @@ def parse_text(text: str, ctx: ParseContext) -> Parsed:
     said = normalize(cleaned)
     if not cleaned or said.isdigit() and len(said) <= MENU_DIGITS:
         return fail()
+    if ctx.says("dont_know", cleaned):  # 'idk' is never a name or a city: unknown where allowed, else ask
+        return Parsed(ok=True, value="unknown") if ctx.options.get("dont_know") else fail()
     padded = f" {said} "
     if any(f" {phrase} " in padded for phrase in ctx.words.get("asks_person", ())):
         return fail("person_asked")

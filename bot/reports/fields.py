@@ -52,7 +52,7 @@ def fields_from_answers(answers: dict[str, Any]) -> ReportFields:
         "citizenship": answers.get("citizenship") if answers.get("citizenship") in CITIZENSHIP else "unknown",
         "facility": answers.get("facility") or "",
         "city_or_county": answers.get("city_or_county") or "",
-        "state": answers.get("state"),
+        "state": _known(answers.get("state")),
         "arrested_on": _known(answers.get("arrested_on")),
         "release_due_at": due,
         "release_due_approximate": approximate,

@@ -82,7 +82,7 @@ BROKEN_EDITS = {
         "report.yaml",
         "options: {max_length: 200}",
         "options: {max_lenght: 200}",
-        "report.ask_name: the text parser has no option 'max_lenght' (it has: max_length, repeat)",
+        "report.ask_name: the text parser has no option 'max_lenght' (it has: dont_know, max_length, repeat)",
     ),
     "photo hint removed": (
         "system.yaml",
