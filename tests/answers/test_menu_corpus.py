@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.answers import PARSERS
 from bot.config import PROJECT_ROOT
 from bot.core.text import split_words
 from bot.engine.flow import text_key
 from bot.engine.loader import load_flows
+from tests.answers.corpus import cases, load
 from tests.answers.test_yes_no_corpus import CATALOGS, context
 
-CORPUS = yaml.safe_load((Path(__file__).parents[1] / "corpora" / "menu.yaml").read_text(encoding="utf-8"))
-CASES = [(locale, str(text), expected) for locale, answers in CORPUS.items() for text, expected in answers.items()]
+CORPUS = load("menu")
+CASES = cases(CORPUS)
 MENU = load_flows(PROJECT_ROOT / "flows").flows["menu"]
 
 
