@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from bot.core.text import is_unspaced
+
 DATA_FILE = Path(__file__).resolve().parents[2] / "locales" / "date_words.yaml"
 
 
@@ -48,15 +50,11 @@ def _phrases() -> dict[str, PartOfDay]:
 def _pattern() -> re.Pattern[str]:
     return re.compile(
         "|".join(
-            # Chinese and Arabic phrases are matched without word boundaries only where the script has no spaces.
-            rf"(?<!\w){re.escape(phrase)}(?!\w)" if not _unspaced(phrase) else re.escape(phrase)
+            # Phrases in scripts written without spaces (Chinese) are matched without word boundaries.
+            rf"(?<!\w){re.escape(phrase)}(?!\w)" if not is_unspaced(phrase) else re.escape(phrase)
             for phrase in sorted(_phrases(), key=len, reverse=True)
         )
     )
-
-
-def _unspaced(phrase: str) -> bool:
-    return any("\u3000" <= ch <= "\u9fff" for ch in phrase)
 
 
 def read_part(said: str) -> tuple[PartOfDay | None, str]:

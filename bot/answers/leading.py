@@ -6,11 +6,10 @@ not 'no'; 'sí claro, está ahí' with 'sí'. The words are the translatable ans
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.core.text import normalize
+from bot.core.text import is_unspaced, normalize
 
 # On phrases of the same length, the more careful reading wins: "I don't know" over no over yes.
 CAREFUL_FIRST = ("dont_know", "no", "yes")
@@ -25,12 +24,8 @@ class Leading:
     rest: str
 
 
-def _unspaced(phrase: str) -> bool:
-    return all(unicodedata.east_asian_width(ch) == "W" for ch in phrase)
-
-
 def _starts_with(said: str, phrase: str) -> bool:
-    if _unspaced(phrase):
+    if is_unspaced(phrase):
         return said.startswith(phrase)
     return said == phrase or said.startswith(phrase + " ")
 
@@ -61,5 +56,5 @@ def contradicted(reading: Leading, words: Mapping[str, Sequence[str]], names: Se
     if again is not None and again.name != reading.name and len(rest.split(" ")) <= CONTRADICTION_MAX_WORDS:
         return True
     padded = f" {rest} "
-    unsure = [p for p in words.get("dont_know", ()) if p and (" " in p or _unspaced(p) and len(p) > 1)]
-    return reading.name != "dont_know" and any((p in rest) if _unspaced(p) else f" {p} " in padded for p in unsure)
+    unsure = [p for p in words.get("dont_know", ()) if p and (" " in p or is_unspaced(p) and len(p) > 1)]
+    return reading.name != "dont_know" and any((p in rest) if is_unspaced(p) else f" {p} " in padded for p in unsure)

@@ -61,3 +61,8 @@ def raw_bytes(text: str) -> bytes | None:
 def from_raw_bytes(raw: bytes) -> str:
     """The exact original text back from raw_bytes()."""
     return raw.decode("utf-8", "surrogatepass")
+
+
+def is_unspaced(phrase: str) -> bool:
+    """Whether a phrase is in a script written without spaces between words (Chinese), so it is found inside text."""
+    return bool(phrase) and all(unicodedata.east_asian_width(ch) == "W" for ch in phrase)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 
-from bot.core.text import normalize
+from bot.core.text import is_unspaced, normalize
 
 # A short text that starts with one of these is an opt-out ("stop it now", "stop sending these").
 OPT_OUT_LEADS = {"stop", "stopall", "unsubscribe"}
@@ -46,5 +45,4 @@ def _holds_phrase(said: str, words: list[str], phrase: str) -> bool:
     """Whether a short text holds an opt-out phrase of several words (or of several unspaced characters)."""
     if " " in phrase:
         return len(words) <= OPT_OUT_PHRASE_MAX_WORDS and f" {phrase} " in f" {said} "
-    unspaced = len(phrase) >= 2 and all(unicodedata.east_asian_width(ch) == "W" for ch in phrase)
-    return unspaced and len(said) <= OPT_OUT_PHRASE_MAX_CHARACTERS and phrase in said
+    return len(phrase) >= 2 and is_unspaced(phrase) and len(said) <= OPT_OUT_PHRASE_MAX_CHARACTERS and phrase in said
