@@ -34,7 +34,7 @@ PARSERS: dict[str, Parser] = {
 
 # What each parser accepts under `options:` in a flow, and the system messages it may send.
 RULES: dict[str, ParserRules] = {
-    "choice": ParserRules(options=frozenset({"contains", "dont_know"})),
+    "choice": ParserRules(options=frozenset({"contains", "dont_know", "precedence", "together"})),
     "yes_no": ParserRules(options=frozenset({"dont_know"})),
     "text": ParserRules(options=frozenset({"max_length", "dont_know"}), messages=("person_asked", "question_seen")),
     "date": ParserRules(options=frozenset({"dont_know", "past_only", "prefer"}), messages=("date_future_hint",)),

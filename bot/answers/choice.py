@@ -53,9 +53,30 @@ def _wrapped_number(said: str, number_words: list[str] | tuple[str, ...]) -> str
 
 
 def _contained(said: str, ctx: ParseContext) -> Parsed:
-    """Find the one choice whose phrase (two words or more) appears inside a longer text."""
+    """Find the one choice whose phrase (two words or more) appears inside a longer text.
+
+    Choices the flow names `together` (a jail, and ICE) count only in combination and may be single
+    words: both named mean the combined choice (a jail report), one alone with another choice is left
+    out, and one alone picks itself. Several choices left are asked again, unless `precedence` says
+    which wins (a question about a detainer).
+    """
     padded = f" {said} "
-    found = {value for value, words in ctx.choices.items() for word in words if " " in word and f" {word} " in padded}
+    together: dict[str, list[str]] = ctx.options.get("together") or {}
+    parts = {part for combined in together.values() for part in combined}
+    found = {
+        value
+        for value, words in ctx.choices.items()
+        for word in words
+        if (" " in word or value in parts) and f" {word} " in padded
+    }
+    for value, combined in together.items():
+        if set(combined) <= found:
+            found = (found - set(combined)) | {value}
+    if len(found) > 1:
+        found -= parts
+    if len(found) > 1:
+        first = [value for value in ctx.options.get("precedence") or () if value in found]
+        found = {first[0]} if first else found
     return Parsed(ok=True, value=found.pop()) if len(found) == 1 else fail()
 
 
