@@ -8,6 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -21,7 +22,7 @@ from bot.core.segments import LEGAL_SEGMENT_BUDGET, SEGMENT_BUDGET, count_segmen
 from bot.core.text import MAX_BODY, storable
 from bot.engine import runner
 from bot.engine.checks import FlowRules
-from bot.engine.flow import FlowSet
+from bot.engine.flow import FILED_REF, SUBMIT_EVENT, FlowSet
 from bot.engine.io import Inputs, Policy, Speech
 from bot.engine.keywords import match_keyword
 from bot.engine.state import State
@@ -31,12 +32,12 @@ from bot.i18n.speech import build_speech
 from bot.sms.journal import Journal
 from bot.storage import contact_settings, conversations, outbox_rows, reports
 from bot.storage.database import UNAVAILABLE, Database
-from bot.storage.models import Contact, utcnow
+from bot.storage.models import Contact, Report, utcnow
 
 log = logging.getLogger("holdline.hotline")
 
 CARRIER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
-FLOW_EVENTS = frozenset({"submit_report"})  # the `event:` values a flow node may name; handled in receive()
+FLOW_EVENTS = frozenset({SUBMIT_EVENT})  # the `event:` values a flow node may name; handled in receive()
 WEBHOOK_DEADLINE_SECONDS = 7.0  # the normal path's share of Twilio's 15 s; the journal answers after it
 BREAKER_SECONDS = 3.0  # after the database failed, texts go straight to the journal this long (one probes it)
 REMEMBERED_SENDERS = 10_000  # senders whose language this process remembers, for answers without the database
@@ -236,20 +237,10 @@ class Hotline:
                     conversations.set_opted_out(contact, True, now)
                 elif event.name == "opted_in":
                     conversations.set_opted_out(contact, False, now)
-                elif event.name == "submit_report":
-                    ref = reports.unused_ref(session)
-                    report = reports.create_report(
-                        session,
-                        contact,
-                        event.data["answers"],
-                        ref=ref,
-                        locale=contact.locale,
-                        now=now,
-                        zone=self.settings.zone,
-                    )
-                    replies = [reply.replace("{ref}", ref) for reply in replies]
-                    log_fields.set({**log_fields.get(), "report_ref": report.ref})
-                    log.info("report %s submitted (urgency %s)", report.ref, report.urgency)
+                elif event.name == SUBMIT_EVENT:
+                    report = self._file(session, contact, event.data, now)
+                    outcome.state.report_filed(report.ref)
+                    replies = [reply.replace("{ref}", report.ref) for reply in replies]
                 elif event.name == "locale":
                     conversations.set_locale(contact, event.data["locale"], event.data["source"])
                 elif event.name == "remember":
@@ -271,6 +262,22 @@ class Hotline:
             log.info("inbound message %s handled with %d replies", inbound.sid, len(replies))
         self._remember_locale(inbound.address, locale)
         return replies
+
+    def _file(self, session: Session, contact: Contact, data: dict[str, Any], now: datetime) -> Report:
+        """Store a submitted report, or amend the one these answers were filed as (a fast-lane report, FIX)."""
+        amends = data.get("amends")
+        report = reports.amend_report(session, contact, amends, data["answers"], now=now, zone=self.settings.zone)
+        if report is None:
+            ref = reports.unused_ref(session)
+            answers = {k: v for k, v in data["answers"].items() if k != FILED_REF}
+            report = reports.create_report(
+                session, contact, answers, ref=ref, locale=contact.locale, now=now, zone=self.settings.zone
+            )
+            log.info("report %s submitted (urgency %s)", report.ref, report.urgency)
+        else:
+            log.info("report %s amended by the texter (urgency %s)", report.ref, report.urgency)
+        log_fields.set({**log_fields.get(), "report_ref": report.ref})
+        return report
 
     def _over_inbound_limit(self, session: Session, contact: Contact, inbound: Inbound) -> bool:
         """Whether this number sent more than INBOUND_TEXTS_PER_HOUR texts this hour (STOP and START always count)."""

@@ -7,17 +7,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.core.segments import LEGAL_SEGMENT_BUDGET, SEGMENT_BUDGET
-from bot.engine.flow import END, WAIT_PREFIX, Flow, FlowSet, Node, split_target
+from bot.engine.flow import END, SUBMIT_EVENT, WAIT_PREFIX, Flow, FlowSet, Node, split_target
 from bot.engine.parsing import ParserRules
 from bot.engine.texts import node_texts, placeholders
 
-REQUIRED_KEYWORDS = ("stop", "stop_maybe", "start", "help", "menu", "exit", "back", "skip", "status", "delete")
+REQUIRED_KEYWORDS = (
+    "stop", "stop_maybe", "start", "help", "menu", "exit", "back", "skip", "status", "delete", "urgent", "fix",
+)  # fmt: skip
 # Every system message the engine sends by name; tests/engine/test_checks.py keeps this list whole.
 REQUIRED_MESSAGES = (
     "welcome", "help", "stopped", "started", "apology", "resume", "way_out", "no_back", "cannot_skip", "text_cut",
     "not_given", "label_yes", "label_no", "label_unknown", "status_none", "status_unknown", "status_new",
     "status_in_review", "status_lawyer_contacted", "status_escalated", "status_closed", "delete_confirm",
     "delete_kept", "erased", "erased_kept", "label_photos", "language_set", "language_unknown", "stop_how",
+    "fix_none",
 )  # fmt: skip
 # Placeholders the engine fills itself, besides configuration and saved answers.
 MESSAGE_PLACEHOLDERS = {"flow_title", "prefill", "answer", "review", "ref", "refs", "kept_refs", "count"}
@@ -44,6 +47,7 @@ def check_flows(flows: FlowSet, rules: FlowRules) -> list[str]:
     for flow in flows.flows.values():
         if flow.start not in flow.nodes:
             problems.append(f"{flow.name}: start node {flow.start!r} does not exist")
+        problems.extend(_check_entry_nodes(flow))
         for node in flow.nodes.values():
             problems.extend(_check_node(flows, flow, node.name, rules))
             for context, text, _note in node_texts(flow, node):
@@ -55,7 +59,24 @@ def check_flows(flows: FlowSet, rules: FlowRules) -> list[str]:
     if flows.entry_flow in flows.flows:
         entries = {(flows.entry_flow, flows.flows[flows.entry_flow].start)}
         entries |= {(w.flow, flows.flows[w.flow].start) for w in flows.keywords.values() if w.flow in flows.flows}
+        entries |= {(f.name, node) for f in flows.flows.values() for node in f.entry_nodes() if node in f.nodes}
         problems.extend(_unreachable(flows, entries))
+    return problems
+
+
+def _check_entry_nodes(flow: Flow) -> list[str]:
+    """The fast lane's and FIX's nodes exist; the lane asks questions and its `send` node files the report."""
+    problems = [
+        f"{flow.name}: fast_lane/correct_at names node {name!r}, which does not exist"
+        for name in flow.entry_nodes()
+        if name not in flow.nodes
+    ]
+    lane = flow.fast_lane
+    if lane and not problems:
+        silent = [q for q in lane.questions if not flow.nodes[q].ask]
+        problems += [f"{flow.name}: fast_lane question {q!r} asks nothing" for q in silent]
+        if flow.nodes[lane.send].event != SUBMIT_EVENT:
+            problems.append(f"{flow.name}: fast_lane send node {lane.send!r} must have `event: {SUBMIT_EVENT}`")
     return problems
 
 

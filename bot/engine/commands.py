@@ -224,6 +224,7 @@ def answer_resume(turn: Turn, walker: FlowWalker) -> None:
         st.node = parked["node"]
         st.answers, st.shown = dict(parked.get("answers") or {}), dict(parked.get("shown") or {})
         st.stack = list(parked.get("stack") or [])
+        st.skip_answered = bool(parked.get("skip_answered"))
         walker.reask()
     else:
         walker.enter_flow(flow_name)

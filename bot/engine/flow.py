@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 END = "end"
 FLOW_PREFIX = "flow:"
 WAIT_PREFIX = "wait:"  # go to a question without asking it again (its text was just sent or is known)
+SUBMIT_EVENT = "submit_report"  # the event that files a report; the hotline stores it (or amends the one filed)
+FILED_REF = "filed_ref"  # the answer naming the report these answers were filed as: submitting again amends it
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,15 @@ class Node:
 
 
 @dataclass(frozen=True)
+class FastLane:
+    """URGENT in a report: the few questions it cannot go without, sent at once, the rest asked after."""
+
+    intro: str  # the node whose text says what happens (its `set` answers are recorded too)
+    questions: tuple[str, ...]  # asked in this order, those not yet answered
+    send: str  # the node that files the report; from there on the questions already answered are passed over
+
+
+@dataclass(frozen=True)
 class Flow:
     """A named conversation (menu, rights, report…) made of nodes, entered at `start`."""
 
@@ -98,6 +109,13 @@ class Flow:
     nodes: dict[str, Node]
     resumable: bool = False
     legal: bool = False  # legal information: every text must carry sources and a review date
+    fast_lane: FastLane | None = None
+    correct_at: str | None = None  # where FIX reopens the report this conversation filed (its summary)
+
+    def entry_nodes(self) -> list[str]:
+        """Nodes the engine itself goes to, besides `start`: the fast lane's and where FIX reopens a report."""
+        lane = [self.fast_lane.intro, self.fast_lane.send, *self.fast_lane.questions] if self.fast_lane else []
+        return lane + ([self.correct_at] if self.correct_at else [])
 
 
 @dataclass(frozen=True)

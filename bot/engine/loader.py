@@ -8,12 +8,13 @@ from typing import Any
 
 import yaml
 
-from bot.engine.flow import Ask, Choice, Flow, FlowSet, Node, Review, ReviewItem, Wordlist
+from bot.engine.flow import Ask, Choice, FastLane, Flow, FlowSet, Node, Review, ReviewItem, Wordlist
 
 FORMAT = 1  # the flow format this code reads; flows/SCHEMA.md documents it
 SYSTEM_FILE = "system.yaml"
 KEYWORDS_FILE = "keywords.yaml"
-FLOW_KEYS = {"format", "flow", "title", "start", "resumable", "legal", "nodes"}
+FLOW_KEYS = {"format", "flow", "title", "start", "resumable", "legal", "nodes", "fast_lane", "correct_at"}
+FAST_LANE_KEYS = {"intro", "questions", "send"}
 NODE_KEYS = {
     "key",
     "say",
@@ -245,7 +246,24 @@ def _flow(path: Path, data: dict[str, Any]) -> Flow:
         nodes=nodes,
         resumable=_flag(data.get("resumable"), f"{path.name}: resumable", False),
         legal=_flag(data.get("legal"), f"{path.name}: legal", False),
+        fast_lane=_fast_lane(data.get("fast_lane"), f"{path.name}: fast_lane"),
+        correct_at=_name(data.get("correct_at"), f"{path.name}: correct_at"),
     )
+
+
+def _fast_lane(raw: Any, where: str) -> FastLane | None:
+    """Read a flow's fast lane: {intro: node, questions: [nodes], send: node}, or none."""
+    if raw is None:
+        return None
+    raw = _mapping(raw, where, FAST_LANE_KEYS)
+    questions = raw.get("questions")
+    if not isinstance(questions, list) or not questions:
+        raise FlowError(f"{where}.questions: expected a list of question nodes")
+    intro, send = _name(raw.get("intro"), f"{where}.intro"), _name(raw.get("send"), f"{where}.send")
+    if not intro or not send:
+        raise FlowError(f"{where}: `intro:` and `send:` nodes are required")
+    names = tuple(_name(q, f"{where}.questions") or "" for q in questions)
+    return FastLane(intro=intro, questions=names, send=send)
 
 
 def _wordlists(raw: Any, where: str) -> dict[str, Wordlist]:

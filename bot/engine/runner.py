@@ -64,6 +64,11 @@ class _Dispatch:
         self.forget_if_idle()
         if commands.run_command(turn, self.walker, keyword, keywords.get("status", [])):
             return
+        if keyword == "urgent" and self.walker.fast_lane():
+            return
+        if keyword == "fix":
+            self.walker.fix_filed()
+            return
         if self.follow_keyword(keyword):
             return
         if turn.state.is_pending(PendingKind.RESUME):

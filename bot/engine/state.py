@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from bot.engine.flow import FILED_REF
+
 
 class PendingKind(StrEnum):
     """A question of the hotline's own that the next text answers, instead of the flow's question."""
@@ -63,6 +65,9 @@ class State:
     parked: dict[str, Any] | None = None  # a flow left mid-way, kept for resuming
     started: bool = False  # the welcome has been sent
     turns: int = 0  # texts handled in this conversation
+    # The last report this conversation filed ({"ref", "flow", "answers", "shown"}), so FIX can reopen it.
+    filed: dict[str, Any] | None = None
+    skip_answered: bool = False  # after a fast-lane report is sent: go on, passing over questions answered
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready copy; `pending` is stored as a name and a `pending_value`, as it always was."""
@@ -90,7 +95,15 @@ class State:
     def reset_flow(self, flow_name: str | None) -> None:
         """Begin a flow afresh (None: no flow), forgetting the last one's answers, pending question and edits."""
         self.flow, self.node, self.answers, self.shown, self.stack, self.misses = flow_name, None, {}, {}, [], 0
-        self.pending, self.edit_queue, self.return_to = None, [], None
+        self.pending, self.edit_queue, self.return_to, self.skip_answered = None, [], None, False
+
+    def report_filed(self, ref: str) -> None:
+        """The caller stored the report a submit asked for as `ref`: later submits of these answers amend it."""
+        if self.filed is not None:
+            self.filed["ref"] = ref
+            self.filed["answers"][FILED_REF] = ref
+            if self.flow == self.filed.get("flow"):  # still asking (the fast lane): the answers go on
+                self.answers[FILED_REF] = ref
 
     def park(self) -> None:
         """Keep the current flow as it is, mid-way, so the texter can resume it later."""
@@ -100,6 +113,7 @@ class State:
             "answers": self.answers,
             "shown": self.shown,
             "stack": self.stack,
+            "skip_answered": self.skip_answered,
         }
 
     def is_pending(self, kind: PendingKind) -> bool:

@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 from bot.core.segments import split_to_budget
 from bot.core.text import split_words
-from bot.engine.flow import END, WAIT_PREFIX, Node, split_target, text_key
+from bot.engine.flow import END, FILED_REF, SUBMIT_EVENT, WAIT_PREFIX, Flow, Node, split_target, text_key
 from bot.engine.parsing import FREE_TEXT_PARSER, MEDIA_PARSER, ParseContext, Parsed
 from bot.engine.state import Pending
 from bot.engine.turn import Turn
 
 MISSES_BEFORE_WAY_OUT = 3
-MAX_NODES_PER_TURN = 25
+MAX_NODES_PER_TURN = 60  # a fast-lane report passes over every question answered before it
 
 
 class FlowWalker:
@@ -92,22 +92,84 @@ class FlowWalker:
             for name, value in node.set.items():
                 st.answers[name] = value
             if node.event:
-                turn.emit(node.event, {"flow": flow.name, "answers": dict(st.answers)})
-            if node.ask:
+                self.emit_event(flow, node)
+            if node.ask and self.passed_over(node):
+                target = node.cases.get(str(st.answers[node.ask.save or ""]), node.next)
+            elif node.ask:
                 st.node = node.name
                 self.prompt(node)
                 return
-            if node.say:
-                turn.say(turn.render(text_key(flow.name, node, "say"), node.say))
-            if node.next is None or node.next == END:
+            else:
+                target = node.next
+                if node.say:
+                    turn.say(turn.render(text_key(flow.name, node, "say"), node.say))
+            if target is None or target == END:
                 st.reset_flow(None)
                 return
-            flow_name, next_node = split_target(node.next, flow.name)
-            if next_node is None or flow_name != flow.name or node.next.startswith(WAIT_PREFIX):
-                self.go(node.next)
+            flow_name, next_node = split_target(target, flow.name)
+            if next_node is None or flow_name != flow.name or target.startswith(WAIT_PREFIX):
+                self.go(target)
                 return
             node_name = next_node
         raise RuntimeError("flow loops without asking anything")
+
+    def emit_event(self, flow: Flow, node: Node) -> None:
+        """Tell the caller to act; a report's submit says which filed report it amends, and is kept for FIX."""
+        st = self.turn.state
+        data = {"flow": flow.name, "answers": dict(st.answers)}
+        if node.event == SUBMIT_EVENT:
+            data["amends"] = st.answers.get(FILED_REF)
+            st.filed = {"ref": data["amends"], "flow": flow.name, "answers": dict(st.answers), "shown": dict(st.shown)}
+            if flow.fast_lane and node.name == flow.fast_lane.send:
+                st.skip_answered = True
+        self.turn.emit(node.event or "", data)
+
+    def passed_over(self, node: Node) -> bool:
+        """After a fast-lane report is sent, questions already answered are not asked again (until the summary)."""
+        st = self.turn.state
+        assert node.ask is not None
+        if node.review:
+            st.skip_answered = False
+        return st.skip_answered and bool(node.ask.save) and node.ask.save in st.answers
+
+    def fast_lane(self) -> bool:
+        """URGENT: ask only the report's fast-lane questions not yet answered, send it, then ask the rest."""
+        turn, st, flows = self.turn, self.turn.state, self.turn.flows.flows
+        here = flows[st.flow] if st.flow else None
+        flow = here if here and here.fast_lane else next((f for f in flows.values() if f.fast_lane), None)
+        if flow is None or flow.fast_lane is None:
+            return False
+        lane = flow.fast_lane
+        if st.flow != flow.name:
+            self.welcome_once()
+            self.leave_flow()
+            st.reset_flow(flow.name)
+        intro = flow.nodes[lane.intro]
+        for name, value in intro.set.items():
+            st.answers.setdefault(name, value)
+        st.pending, st.skip_answered = None, False
+        if intro.say:
+            turn.say(turn.render(text_key(flow.name, intro, "say"), intro.say))
+        todo = [q for q in lane.questions if flow.nodes[q].ask and flow.nodes[q].ask.save not in st.answers]
+        st.return_to, st.edit_queue = (lane.send, todo[1:]) if todo else (None, [])
+        self.visit(todo[0] if todo else lane.send)
+        return True
+
+    def fix_filed(self) -> None:
+        """FIX: reopen the summary of the report this conversation filed; sending it again amends that report."""
+        turn, st = self.turn, self.turn.state
+        filed = st.filed or {}
+        flow = turn.flows.flows.get(filed.get("flow") or "")
+        if not filed.get("ref") or flow is None or not flow.correct_at:
+            turn.say_system("fix_none")
+            if st.waiting:
+                self.reask()
+            return
+        self.leave_flow()
+        st.reset_flow(flow.name)
+        st.answers, st.shown = dict(filed.get("answers") or {}), dict(filed.get("shown") or {})
+        st.answers[FILED_REF] = filed["ref"]
+        self.visit(flow.correct_at)
 
     # --- asking ----------------------------------------------------------------------------------
 
@@ -132,8 +194,13 @@ class FlowWalker:
                 turn.say(turn.render(text_key(flow, node, "confirm"), node.ask.confirm, prefill=shown))
                 return
         if node.review:
+            unasked = {  # a report sent early (URGENT) and reopened with FIX: what it does not say yet
+                n.ask.save: turn.system("not_given")
+                for n in turn.flows.flows[flow].nodes.values()
+                if n.ask and n.ask.save and n.ask.save not in st.shown
+            }
             lines = [
-                f"{n} {turn.render(text_key(flow, node, 'review', item.key), item.show)}"
+                f"{n} {turn.render(text_key(flow, node, 'review', item.key), item.show, **unasked)}"
                 for n, item in enumerate(node.review, start=1)
             ]
             summary = turn.render(text_key(flow, node, "say"), node.say or "", review="\n".join(lines))

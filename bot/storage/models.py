@@ -195,8 +195,9 @@ class Assignment(SQLModel, table=True):
 class ReportEvent(SQLModel, table=True):
     """One thing done to a report, by whom and when: the audit trail and the report's timeline.
 
-    kind: assigned | status | note | text | alert | urgency. `detail` holds the kind's facts
-    (e.g. {"from": "new", "to": "in_review"}); `body` a note's words (personal: through bot/storage/).
+    kind: assigned | status | note | text | alert | urgency | corrected (by the family, by text). `detail`
+    holds the kind's facts (e.g. {"from": "new", "to": "in_review"}); `body` a note's words, or a
+    correction's old and new values (personal: through bot/storage/).
     """
 
     id: int | None = Field(default=None, primary_key=True)

@@ -16,6 +16,7 @@ from bot.core.refs import REF_LENGTH, new_ref
 from bot.core.statuses import Status
 from bot.engine.io import ReportInfo
 from bot.reports.fields import SAME_FACILITY_WINDOW, Candidate, fields_from_answers, name_key, same_person, urgency_of
+from bot.storage.casework import add_report_event
 from bot.storage.models import Contact, Conversation, Message, Report, ReportLink
 
 
@@ -69,6 +70,56 @@ def create_report(
     return report
 
 
+def amend_report(
+    session: Session, contact: Contact, ref: str | None, answers: dict[str, Any], *, now: datetime, zone: tzinfo = UTC
+) -> Report | None:
+    """Apply a texter's later answers to the report they filed as `ref` (a fast-lane report, or FIX).
+
+    Each changed field goes to the audit trail as a correction by the family, with its old and new
+    value, so staff see what changed and when. None when there is no such report of theirs (erased).
+    """
+    report = None
+    if ref:
+        report = session.execute(
+            select(Report).where(Report.ref == ref, Report.contact_id == contact.id)
+        ).scalar_one_or_none()
+    if report is None:
+        return None
+    fields = fields_from_answers(answers)
+    changed = {
+        name: (getattr(report, name), value) for name, value in fields.values.items() if getattr(report, name) != value
+    }
+    if not changed:
+        return report
+    for name, (_old, new) in changed.items():
+        setattr(report, name, new)
+    if "detained_name" in changed:
+        report.name_key = name_key(report.detained_name)[:200]
+    assessment = urgency_of(fields, report.submitted_at, zone)
+    before = report.urgency
+    report.urgency, report.urgency_score = assessment.level, assessment.score
+    report.urgency_reasons = [r.to_dict() for r in assessment.reasons]
+    detail: dict[str, Any] = {"fields": sorted(changed), "by": "texter"}
+    if before != report.urgency:
+        detail["urgency"] = {"from": before, "to": report.urgency}
+    lines = [f"{name}: {_shown(old)} → {_shown(new)}" for name, (old, new) in sorted(changed.items())]
+    session.add(report)
+    session.flush()
+    add_report_event(session, report, None, "corrected", now, detail=detail, body="\n".join(lines))
+    if {"detained_name", "detained_dob", "facility"} & set(changed):
+        _link_same_person(session, report)
+    return report
+
+
+def _shown(value: Any) -> str:
+    """A field's value as staff read it in a correction (empty as a dash)."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return str(len(value))
+    return str(value)
+
+
 def _link_same_person(session: Session, report: Report) -> None:
     """Link a new report to earlier ones that seem to be about the same person."""
     assert report.id is not None
@@ -80,10 +131,11 @@ def _link_same_person(session: Session, report: Report) -> None:
             Report.submitted_at >= report.submitted_at - SAME_FACILITY_WINDOW,
         ),
     )
+    linked = set(session.execute(select(ReportLink.related_id).where(ReportLink.report_id == report.id)).scalars())
     for other in session.execute(nearby).scalars():
         assert other.id is not None
         theirs = Candidate(other.id, other.name_key, other.detained_dob, other.facility, other.submitted_at)
-        if same_person(mine, theirs):
+        if other.id not in linked and same_person(mine, theirs):
             session.add(ReportLink(report_id=report.id, related_id=other.id))
             session.add(ReportLink(report_id=other.id, related_id=report.id))
 

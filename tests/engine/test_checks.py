@@ -69,7 +69,7 @@ BROKEN_EDITS = {
         "report.yaml",
         "event: submit_report",
         "event: submit_reprot",
-        "report.submitted: unknown event 'submit_reprot' (the hotline handles: submit_report)",
+        "report.fast_sent: unknown event 'submit_reprot' (the hotline handles: submit_report)",
     ),
     "misspelt node key": ("report.yaml", "    next: ask_dob\n", "    nxet: ask_dob\n", "unknown keys ['nxet']"),
     "misspelt ask key": (
@@ -126,11 +126,11 @@ def test_flows_check_refuses_an_edit_that_breaks_the_bot(case: str, flows_copy: 
 
 
 def test_a_misspelt_target_is_reported_with_what_it_cuts_off(flows_copy: Path, checking_app: Flask) -> None:
-    edit(flows_copy, "report.yaml", "next: ask_dob", "next: ask_dobx")
+    edit(flows_copy, "report.yaml", "next: submitted_help", "next: submitted_hlep")
     result = flows_check(checking_app)
     assert result.exit_code == 1
-    assert "report.ask_other_names: target 'ask_dobx': no node 'ask_dobx' in flow 'report'" in result.output
-    assert "report.ask_dob: unreachable" in result.output
+    assert "report.submitted: target 'submitted_hlep': no node 'submitted_hlep' in flow 'report'" in result.output
+    assert "report.submitted_help: unreachable" in result.output
 
 
 def test_flows_check_runs_from_the_shell_on_flows_the_app_cannot_start_with(flows_copy: Path, tmp_path: Path) -> None:
@@ -151,7 +151,7 @@ def test_flows_check_runs_from_the_shell_on_flows_the_app_cannot_start_with(flow
         timeout=120,
     )
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "problem: report.submitted: unknown event 'submit_reprot'" in done.stderr
+    assert "problem: report.fast_sent: unknown event 'submit_reprot'" in done.stderr
     assert "Traceback" not in done.stderr
 
 

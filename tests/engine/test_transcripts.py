@@ -109,9 +109,12 @@ class PhoneLine:
         for event in outcome.events:
             if event.name in ("opted_out", "opted_in"):
                 contact.opted_out = event.name == "opted_out"
-            elif event.name == "submit_report":
-                ref = next(self.refs)
-                self.reports.append(Report(sender=sender, ref=ref))
+            elif event.name == "submit_report":  # a submit of answers already filed amends that report
+                mine = [r.ref for r in self.reports if r.sender == sender]
+                ref = event.data.get("amends") if event.data.get("amends") in mine else next(self.refs)
+                if ref not in mine:
+                    self.reports.append(Report(sender=sender, ref=ref))
+                outcome.state.report_filed(ref)
                 replies = [reply.replace("{ref}", ref) for reply in replies]
             elif event.name == "locale":
                 contact.locale, contact.locale_source = event.data["locale"], event.data["source"]
