@@ -89,9 +89,7 @@ def _named_inside(said: str) -> str | None:
     """The one state a longer answer names, by a state's name or a place ('the jail in broadview'), else None."""
     padded = f" {said} "
     found = {
-        code
-        for name, code in _inside_names().items()
-        if (name in said if is_unspaced(name) else f" {name} " in padded)
+        code for name, code in _inside_names().items() if (name in said if is_unspaced(name) else f" {name} " in padded)
     }
     return found.pop() if len(found) == 1 else None
 
