@@ -36,7 +36,9 @@ PARSERS: dict[str, Parser] = {
 RULES: dict[str, ParserRules] = {
     "choice": ParserRules(options=frozenset({"contains", "dont_know", "precedence", "together"})),
     "yes_no": ParserRules(options=frozenset({"dont_know"})),
-    "text": ParserRules(options=frozenset({"max_length", "dont_know"}), messages=("person_asked", "question_seen")),
+    "text": ParserRules(
+        options=frozenset({"max_length", "dont_know", "name", "story"}), messages=("person_asked", "question_seen")
+    ),
     "date": ParserRules(options=frozenset({"dont_know", "past_only", "prefer"}), messages=("date_future_hint",)),
     "datetime": ParserRules(options=frozenset({"dont_know", "prefer"})),
     "phone": ParserRules(options=frozenset({"dont_know", "region"})),

@@ -3,13 +3,50 @@
 from __future__ import annotations
 
 import re
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 from bot.answers.base import ParseContext, Parsed, fail
 from bot.answers.fuzzy import closest
 from bot.answers.leading import contradicted, leading
-from bot.core.text import normalize
+from bot.core.text import is_unspaced, normalize
 
 _LEADING_NUMBER = re.compile(r"^(\d{1,2})\b")
+NUMBERS_FILE = Path(__file__).resolve().parents[2] / "locales" / "numbers.yaml"
+
+
+@cache
+def _numbers(locale: str) -> tuple[tuple[str, str], ...]:
+    """(number as a word, its digits) in English and a language, longest first: ('la segunda', '2')."""
+    data = yaml.safe_load(NUMBERS_FILE.read_text(encoding="utf-8"))
+    found = {
+        normalize(str(word)): str(number)
+        for lang in ("en", locale)
+        for number, words in data.get(lang, {}).items()
+        for word in words
+    }
+    return tuple(sorted(found.items(), key=lambda item: len(item[0]), reverse=True))
+
+
+def spelled_number(said: str, locale: str, number_words: list[str] | tuple[str, ...]) -> str | None:
+    """'two', 'la dos', 'option deux', '第二个', 'الثاني': the number a short answer spells, as digits, else None.
+
+    The spelled number must be all the answer says, but for the words around a number ('option', 'la').
+    """
+    for word, number in _numbers(locale):
+        if said == word:
+            return number
+        if is_unspaced(word) and word in said:
+            digits = said.replace(word, f" {number} ")
+        elif f" {word} " in f" {said} ":
+            digits = f" {said} ".replace(f" {word} ", f" {number} ")
+        else:
+            continue
+        digits = " ".join(digits.split())
+        return digits if digits == number else _wrapped_number(digits, number_words)
+    return None
 
 
 def parse_choice(text: str, ctx: ParseContext) -> Parsed:
@@ -27,7 +64,8 @@ def parse_choice(text: str, ctx: ParseContext) -> Parsed:
         for value, words in ctx.choices.items():
             if number.group(1) in words:
                 return Parsed(ok=True, value=value)
-    number = _wrapped_number(said, ctx.words.get("number_words", ()))
+    number_words = ctx.words.get("number_words", ())
+    number = _wrapped_number(said, number_words) or spelled_number(said, ctx.locale, number_words)
     if number:
         for value, words in ctx.choices.items():
             if number in words:

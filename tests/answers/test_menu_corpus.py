@@ -11,7 +11,7 @@ from bot.config import PROJECT_ROOT
 from bot.core.text import split_words
 from bot.engine.flow import text_key
 from bot.engine.loader import load_flows
-from tests.answers.corpus import cases, load
+from tests.answers.corpus import TARGET, cases, load, print_figures, understood_share
 from tests.answers.test_yes_no_corpus import CATALOGS, context
 
 CORPUS = load("menu")
@@ -35,3 +35,12 @@ def reading(locale: str, text: str) -> str:
 @pytest.mark.parametrize(("locale", "text", "expected"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
 def test_a_menu_pick_is_read_as_meant(locale: str, text: str, expected: str) -> None:
     assert reading(locale, text) == expected
+
+
+def test_figures_per_language(capsys: pytest.CaptureFixture[str]) -> None:
+    """Understood / asked again / stored wrong, per language (the issue's measure), and its targets."""
+    with capsys.disabled():
+        tallies = print_figures("menu", CORPUS, reading)
+    for group, tally in tallies.items():
+        assert sum(tally.values()) >= 40, group
+        assert understood_share(tally) >= TARGET, (group, dict(tally))
