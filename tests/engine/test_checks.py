@@ -80,9 +80,10 @@ BROKEN_EDITS = {
     ),
     "misspelt parser option": (
         "report.yaml",
-        "options: {max_length: 200}",
-        "options: {max_lenght: 200}",
-        "report.ask_name: the text parser has no option 'max_lenght' (it has: dont_know, max_length, repeat)",
+        "options: {max_length: 200, name: true}",
+        "options: {max_lenght: 200, name: true}",
+        "report.ask_name: the text parser has no option 'max_lenght' (it has: dont_know, max_length, name, repeat,"
+        " story)",
     ),
     "photo hint removed": (
         "system.yaml",
