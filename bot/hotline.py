@@ -207,6 +207,7 @@ class Hotline:
             locale_known = contact.locale_source != "default"
             detect = self.detector and not locale_known and not state.started
             said = storable(inbound.body)[:MAX_BODY]  # longer than Twilio sends: stored whole, read this far
+            filed = reports.report_infos(session, contact)
             outcome = runner.handle(
                 self.flows,
                 state,
@@ -220,11 +221,11 @@ class Hotline:
                     timezone=self.settings.hotline_timezone,
                     media=tuple({"url": url, "content_type": kind} for url, kind in inbound.media),
                     sender=inbound.address.removeprefix("whatsapp:"),
-                    prefill={"from_state": inbound.from_state} if inbound.from_state else {},
+                    prefill=self._prefill(session, contact, inbound, filed),
                     profile=conversations.profile_of(contact),
                     locale_known=locale_known,
                     detected=self.detector.detect(said) if detect and self.detector else None,
-                    reports=reports.report_infos(session, contact),
+                    reports=filed,
                 ),
                 answering=ANSWERING,
                 context=self.context(session),
@@ -262,6 +263,11 @@ class Hotline:
             log.info("inbound message %s handled with %d replies", inbound.sid, len(replies))
         self._remember_locale(inbound.address, locale)
         return replies
+
+    def _prefill(self, session: Session, contact: Contact, inbound: Inbound, filed: tuple) -> dict[str, str]:
+        """Values a question may offer for a YES: Twilio's FromState, and the last report's reporter and jail."""
+        known = {"from_state": inbound.from_state} if inbound.from_state else {}
+        return known | (reports.last_details(session, contact) if filed else {})  # no query for a first report
 
     def _file(self, session: Session, contact: Contact, data: dict[str, Any], now: datetime) -> Report:
         """Store a submitted report, or amend the one these answers were filed as (a fast-lane report, FIX)."""

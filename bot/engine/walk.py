@@ -189,7 +189,7 @@ class FlowWalker:
         if known and node.ask.confirm and node.ask.save not in st.answers:
             parsed = parse(known, self.parse_context(flow, node))
             if parsed.ok:
-                shown = self.display(node, parsed)
+                shown = self.display(node, parsed, full=True)
                 st.pending = Pending.confirm(parsed.value, shown)
                 turn.say(turn.render(text_key(flow, node, "confirm"), node.ask.confirm, prefill=shown))
                 return
@@ -265,7 +265,7 @@ class FlowWalker:
             answers=dict(turn.state.answers),
         )
 
-    def display(self, node: Node, parsed: Parsed) -> str:
+    def display(self, node: Node, parsed: Parsed, full: bool = False) -> str:
         """How an accepted answer reads back to the texter, in their language."""
         assert node.ask is not None
         turn = self.turn
@@ -284,6 +284,8 @@ class FlowWalker:
             return turn.system("label_unknown")
         if node.ask.parser == "media" and isinstance(value, list):
             return turn.system_count("label_photos", len(value))
+        if node.ask.parser == FREE_TEXT_PARSER and (full or node.ask.options.get("name")):
+            return str(value)  # names read back whole: a cut name is a wrong name
         shown = turn.answering.displays.get(node.ask.parser)
         return shown(value, turn.locale, turn.inputs.timezone) if shown else str(value)
 

@@ -39,6 +39,29 @@ def report_infos(session: Session, contact: Contact) -> tuple[ReportInfo, ...]:
     return tuple(ReportInfo(ref=ref, status=status, acted=Status(status).acted_on) for ref, status in rows)
 
 
+# What a second report from the same number may reuse from the last one, offered for a YES.
+REUSED_DETAILS = {
+    "last_reporter_name": "reporter_name",
+    "last_callback": "callback_number",
+    "last_facility": "facility",
+}
+
+
+def last_details(session: Session, contact: Contact) -> dict[str, str]:
+    """The reporter's name, callback number and jail of this contact's last report, to offer again."""
+    last = (
+        session.execute(
+            select(Report).where(Report.contact_id == contact.id).order_by(Report.submitted_at.desc(), Report.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+    if last is None:
+        return {}
+    values = {name: getattr(last, column) for name, column in REUSED_DETAILS.items()}
+    return {name: str(value) for name, value in values.items() if value}
+
+
 def create_report(
     session: Session,
     contact: Contact,

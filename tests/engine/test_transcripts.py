@@ -31,6 +31,7 @@ from bot.engine.state import State
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.languages import Detector, load_languages
 from bot.i18n.speech import build_speech
+from bot.storage.reports import REUSED_DETAILS
 
 TRANSCRIPTS = sorted((Path(__file__).resolve().parents[1] / "transcripts").glob("*.yaml"))
 START = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # as the Flask transcripts' clock
@@ -60,6 +61,7 @@ class Report:
     sender: str
     ref: str
     status: str = Status.NEW.value
+    details: dict[str, str] = field(default_factory=dict)  # what a second report offers to reuse
 
 
 class PhoneLine:
@@ -90,7 +92,7 @@ class PhoneLine:
                 timezone=TIMEZONE,
                 media=tuple({"url": url, "content_type": kind} for url, kind in photos),
                 sender=sender.removeprefix("whatsapp:"),
-                prefill={"from_state": from_state} if from_state else {},
+                prefill=({"from_state": from_state} if from_state else {}) | self.last_details(sender),
                 profile={"home_state": contact.home_state} if contact.home_state else {},
                 locale_known=locale_known,
                 detected=self.detector.detect(body) if detect and self.detector else None,
@@ -114,6 +116,9 @@ class PhoneLine:
                 ref = event.data.get("amends") if event.data.get("amends") in mine else next(self.refs)
                 if ref not in mine:
                     self.reports.append(Report(sender=sender, ref=ref))
+                answers = event.data["answers"]
+                [filed] = [r for r in self.reports if r.ref == ref]
+                filed.details = {k: str(answers[c]) for k, c in REUSED_DETAILS.items() if answers.get(c)}
                 outcome.state.report_filed(ref)
                 replies = [reply.replace("{ref}", ref) for reply in replies]
             elif event.name == "locale":
@@ -126,6 +131,11 @@ class PhoneLine:
         if not erased:
             contact.state, contact.last_seen = outcome.state.to_dict(), self.now
         return [part for reply in replies for part in split_to_budget(reply, LEGAL_SEGMENT_BUDGET)]
+
+    def last_details(self, sender: str) -> dict[str, str]:
+        """The reporter's details of this sender's last report, as the hotline offers them again."""
+        mine = [r for r in self.reports if r.sender == sender]
+        return dict(mine[-1].details) if mine else {}
 
     def staff_sets_status(self, ref: str, status: str) -> None:
         """Do what staff do from the dashboard: move a report along its workflow."""
