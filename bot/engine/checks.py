@@ -128,7 +128,7 @@ def _check_node(flows: FlowSet, flow: Flow, name: str, rules: FlowRules) -> list
         for case in node.cases:
             if node.ask.choices and case not in values:
                 problems.append(f"{where}: case {case!r} is not one of its choices")
-        if node.ask.prefill and not node.ask.confirm:
+        if (node.ask.prefill or node.ask.infer_from) and not node.ask.confirm:
             problems.append(f"{where}: a prefilled question needs a confirm text")
         if node.review and node.ask.parser != "review":
             problems.append(f"{where}: a review node must use the review parser")

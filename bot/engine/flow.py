@@ -34,6 +34,7 @@ class Ask:
     confirm: str | None = None  # the question that offers the prefilled value: "Is the jail in {prefill}?"
     known: str | None = None  # a remembered value (e.g. home_state): when known, the question is not asked
     remember: bool = False  # keep the answer for this texter beyond this conversation
+    infer_from: tuple[str, ...] = ()  # earlier answers (the jail, the city) this question may read its value from
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,9 @@ NODE_KEYS = {
     "facts",
     "segments",
 }
-ASK_KEYS = {"parser", "save", "hint", "choices", "optional", "options", "prefill", "confirm", "known", "remember"}
+ASK_KEYS = {
+    "parser", "save", "hint", "choices", "optional", "options", "prefill", "confirm", "known", "remember", "infer_from",
+}  # fmt: skip
 CHOICE_KEYS = {"words", "label"}
 REVIEW_KEYS = {"key", "show", "edit"}
 SYSTEM_KEYS = {"format", "messages"}
@@ -93,6 +95,15 @@ def _name(value: Any, where: str) -> str | None:
     return text
 
 
+def _name_list(value: Any, where: str) -> tuple[str, ...]:
+    """A list of names (earlier answers), or none."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise FlowError(f"{where}: expected a list of names, like [facility, city_or_county]")
+    return tuple(_name(item, where) or "" for item in value)
+
+
 def _key(value: Any, where: str) -> str:
     """A stable translation key: lower-case letters, digits and underscores."""
     if not isinstance(value, str) or not KEY_PATTERN.fullmatch(value):
@@ -138,6 +149,7 @@ def _ask(raw: Any, where: str) -> Ask:
         confirm=_text(raw.get("confirm"), f"{where}.confirm"),
         known=_name(raw.get("known"), f"{where}.known"),
         remember=_flag(raw.get("remember"), f"{where}.remember", False),
+        infer_from=_name_list(raw.get("infer_from"), f"{where}.infer_from"),
     )
 
 

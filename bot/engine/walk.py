@@ -185,7 +185,7 @@ class FlowWalker:
             if parsed.ok:
                 self.accept(node, parsed, remember=False, record=False)
                 return
-        known = turn.inputs.prefill.get(node.ask.prefill or "")
+        known = turn.inputs.prefill.get(node.ask.prefill or "") or self.inferred(flow, node)
         if known and node.ask.confirm and node.ask.save not in st.answers:
             parsed = parse(known, self.parse_context(flow, node))
             if parsed.ok:
@@ -209,6 +209,18 @@ class FlowWalker:
             return
         if node.say:
             turn.say(turn.render(text_key(flow, node, "say"), node.say))
+
+    def inferred(self, flow: str, node: Node) -> str | None:
+        """An earlier answer this question can read its value from ('Cook County Jail': Illinois), to offer for a YES."""
+        assert node.ask is not None
+        parse = self.turn.answering.parsers[node.ask.parser]
+        for name in node.ask.infer_from:
+            earlier = self.turn.state.answers.get(name)
+            if isinstance(earlier, str) and earlier:
+                parsed = parse(earlier, self.parse_context(flow, node))
+                if parsed.ok and parsed.value not in (None, "unknown"):
+                    return earlier
+        return None
 
     def current(self) -> Node:
         """The node whose question is waiting for an answer."""
