@@ -211,7 +211,7 @@ class FlowWalker:
             turn.say(turn.render(text_key(flow, node, "say"), node.say))
 
     def inferred(self, flow: str, node: Node) -> str | None:
-        """An earlier answer this question can read its value from ('Cook County Jail': Illinois), to offer for a YES."""
+        """An earlier answer the question can read its value from ('Cook County Jail': Illinois), offered for a YES."""
         assert node.ask is not None
         parse = self.turn.answering.parsers[node.ask.parser]
         for name in node.ask.infer_from:
