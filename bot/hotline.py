@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.answers import ANSWERING, RULES
+from bot.answers import ANSWERING, FIRST_TEXT_FACTS, RULES
 from bot.config import CONTACT_DEFAULTS, Settings
 from bot.core.breaker import Breaker
 from bot.core.deadline import Late, call_within
@@ -85,7 +85,11 @@ class Hotline:
     def flow_rules(*, production: bool = False) -> FlowRules:
         """What this hotline gives flows: parsers, configured placeholders, events; production asks for reviewers."""
         return FlowRules(
-            parsers=RULES, context_keys=frozenset(Hotline.context_keys()), events=FLOW_EVENTS, production=production
+            parsers=RULES,
+            context_keys=frozenset(Hotline.context_keys()),
+            events=FLOW_EVENTS,
+            heard=FIRST_TEXT_FACTS,
+            production=production,
         )
 
     def context(self, session: Session | None = None) -> dict[str, str]:

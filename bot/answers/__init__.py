@@ -8,6 +8,8 @@ from bot.answers.callback import parse_callback
 from bot.answers.choice import parse_choice, parse_yes_no
 from bot.answers.dates import parse_date
 from bot.answers.display import DISPLAYS
+from bot.answers.first_text import FACTS as FIRST_TEXT_FACTS
+from bot.answers.first_text import read_first_text
 from bot.answers.freetext import parse_text
 from bot.answers.media import parse_media
 from bot.answers.moments import parse_datetime
@@ -51,6 +53,6 @@ RULES: dict[str, ParserRules] = {
 }
 
 # What the engine is handed: every parser above and how their answers read back.
-ANSWERING = Answering(parsers=PARSERS, displays=DISPLAYS)
+ANSWERING = Answering(parsers=PARSERS, displays=DISPLAYS, first_text=read_first_text)
 
-__all__ = ["ANSWERING", "DISPLAYS", "PARSERS", "RULES", "ParseContext", "Parsed", "Parser"]
+__all__ = ["ANSWERING", "FIRST_TEXT_FACTS", "DISPLAYS", "PARSERS", "RULES", "ParseContext", "Parsed", "Parser"]

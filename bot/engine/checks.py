@@ -36,6 +36,7 @@ class FlowRules:
     parsers: Mapping[str, ParserRules]
     context_keys: frozenset[str] = frozenset()
     events: frozenset[str] = field(default_factory=frozenset)
+    heard: frozenset[str] = frozenset()  # the facts a first text is read for ('jail', 'name', ...)
     production: bool = False  # legal texts must name their reviewer (no placeholder) before texters read them
 
 
@@ -130,6 +131,11 @@ def _check_node(flows: FlowSet, flow: Flow, name: str, rules: FlowRules) -> list
                 problems.append(f"{where}: case {case!r} is not one of its choices")
         if (node.ask.prefill or node.ask.infer_from) and not node.ask.confirm:
             problems.append(f"{where}: a prefilled question needs a confirm text")
+        if node.ask.heard and node.ask.heard not in rules.heard:
+            known = ", ".join(sorted(rules.heard)) or "none"
+            problems.append(f"{where}: a first text is not read for {node.ask.heard!r} (it is read for: {known})")
+        if node.ask.heard and not node.ask.heard_confirm:
+            problems.append(f"{where}: a question that offers what the first text said needs a heard_confirm text")
         if node.review and node.ask.parser != "review":
             problems.append(f"{where}: a review node must use the review parser")
     elif node.cases:

@@ -35,6 +35,8 @@ class Ask:
     known: str | None = None  # a remembered value (e.g. home_state): when known, the question is not asked
     remember: bool = False  # keep the answer for this texter beyond this conversation
     infer_from: tuple[str, ...] = ()  # earlier answers (the jail, the city) this question may read its value from
+    heard: str | None = None  # a fact the first text may already say ('jail', 'name'), offered for a YES
+    heard_confirm: str | None = None  # the question that offers it: "Is the jail {prefill}, as you wrote?"
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ NODE_KEYS = {
 }
 ASK_KEYS = {
     "parser", "save", "hint", "choices", "optional", "options", "prefill", "confirm", "known", "remember", "infer_from",
+    "heard", "heard_confirm",
 }  # fmt: skip
 CHOICE_KEYS = {"words", "label"}
 REVIEW_KEYS = {"key", "show", "edit"}
@@ -150,6 +151,8 @@ def _ask(raw: Any, where: str) -> Ask:
         known=_name(raw.get("known"), f"{where}.known"),
         remember=_flag(raw.get("remember"), f"{where}.remember", False),
         infer_from=_name_list(raw.get("infer_from"), f"{where}.infer_from"),
+        heard=_name(raw.get("heard"), f"{where}.heard"),
+        heard_confirm=_text(raw.get("heard_confirm"), f"{where}.heard_confirm"),
     )
 
 

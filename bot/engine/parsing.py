@@ -49,6 +49,9 @@ Parser = Callable[[str, ParseContext], Parsed]
 # Display(value, locale, timezone) -> how a parser's value reads back to the texter.
 Display = Callable[[Any, str, str], str]
 
+# FirstText(text, locale) -> the facts a first text already says ({"jail": "Cook County Jail"}), as answers to offer.
+FirstText = Callable[[str, str], Mapping[str, str]]
+
 # The parser the engine reads its own resume menu with (CONTINUE or START OVER).
 CHOICE_PARSER = "choice"
 # Parsers the engine treats apart: photos are kept from any text of a flow; free text is never a plain answer.
@@ -64,6 +67,7 @@ class Answering:
 
     parsers: Mapping[str, Parser]
     displays: Mapping[str, Display] = field(default_factory=dict)
+    first_text: FirstText | None = None  # what a first text already says, offered for a YES instead of asked
 
     @property
     def choice(self) -> Parser:

@@ -68,6 +68,7 @@ class State:
     # The last report this conversation filed ({"ref", "flow", "answers", "shown"}), so FIX can reopen it.
     filed: dict[str, Any] | None = None
     skip_answered: bool = False  # after a fast-lane report is sent: go on, passing over questions answered
+    heard: dict[str, str] = field(default_factory=dict)  # what the first text already said, offered for a YES
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready copy; `pending` is stored as a name and a `pending_value`, as it always was."""

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from bot.engine.flow import Flow, FlowSet, Node, text_key
 
 CONFIRM_NOTE = "Offers a value we already know; YES keeps it."
+HEARD_NOTE = "Offers what the texter's first text already said; YES keeps it."
 REVIEW_NOTE = "One line of the summary; keep the {placeholders}."
 CHOICE_NOTE = "Comma-separated words that pick this option."
 LABEL_NOTE = "How this choice reads back in a summary."
@@ -23,6 +24,8 @@ def node_texts(flow: Flow, node: Node) -> Iterator[tuple[str, str, str | None]]:
         yield text_key(flow.name, node, "hint"), node.ask.hint, None
     if node.ask and node.ask.confirm:
         yield text_key(flow.name, node, "confirm"), node.ask.confirm, CONFIRM_NOTE
+    if node.ask and node.ask.heard_confirm:
+        yield text_key(flow.name, node, "heard_confirm"), node.ask.heard_confirm, HEARD_NOTE
     for choice in node.ask.choices if node.ask else ():
         yield text_key(flow.name, node, "choice", choice.value), choice.words, CHOICE_NOTE
         if choice.label:

@@ -32,6 +32,9 @@ class FlowWalker:
         turn.state.reset_flow(entry.name)
         turn.state.node = entry.start
         node = entry.nodes[entry.start]
+        if keyword is None and turn.inputs.text.strip():
+            read = turn.answering.first_text  # the facts it already says, offered later instead of asked
+            turn.state.heard = dict(read(turn.inputs.text, turn.locale)) if read else {}
         if keyword is None and node.ask and turn.inputs.text.strip():
             parsed = turn.answering.parsers[node.ask.parser](turn.inputs.text, self.parse_context(entry.name, node))
             if parsed.ok:
@@ -118,6 +121,7 @@ class FlowWalker:
         st = self.turn.state
         data = {"flow": flow.name, "answers": dict(st.answers)}
         if node.event == SUBMIT_EVENT:
+            st.heard = {}
             data["amends"] = st.answers.get(FILED_REF)
             st.filed = {"ref": data["amends"], "flow": flow.name, "answers": dict(st.answers), "shown": dict(st.shown)}
             if flow.fast_lane and node.name == flow.fast_lane.send:
@@ -185,6 +189,15 @@ class FlowWalker:
             if parsed.ok:
                 self.accept(node, parsed, remember=False, record=False)
                 return
+        heard = st.heard.get(node.ask.heard or "")
+        if heard and node.ask.heard_confirm and node.ask.save not in st.answers:
+            parsed = parse(heard, self.parse_context(flow, node))
+            if parsed.ok and parsed.value not in (None, "unknown"):
+                shown = self.display(node, parsed, full=True)
+                st.pending = Pending.confirm(parsed.value, shown)
+                turn.say(turn.render(text_key(flow, node, "heard_confirm"), node.ask.heard_confirm, prefill=shown))
+                return
+            st.heard.pop(node.ask.heard or "", None)  # it does not read as an answer here: just ask
         known = turn.inputs.prefill.get(node.ask.prefill or "") or self.inferred(flow, node)
         if known and node.ask.confirm and node.ask.save not in st.answers:
             parsed = parse(known, self.parse_context(flow, node))
@@ -375,7 +388,9 @@ class FlowWalker:
         elif said.ok and said.value == "no":
             st.pending = None
             assert node.ask is not None
-            if node.ask.prefill:  # they said the known value is wrong: ask the plain question
+            if st.heard.pop(node.ask.heard or "", None):  # not what the first text meant: ask as usual
+                self.reask()
+            elif node.ask.prefill:  # they said the known value is wrong: ask the plain question
                 turn.say(turn.render(text_key(st.flow or "", node, "say"), node.say or ""))
             else:
                 self.reask()

@@ -130,6 +130,7 @@ def _line_of(context: str, lines: dict[tuple[str, ...], int], names: Mapping[str
             "say": ("nodes", node, "say"),
             "hint": ("nodes", node, "ask", "hint"),
             "confirm": ("nodes", node, "ask", "confirm"),
+            "heard_confirm": ("nodes", node, "ask", "heard_confirm"),
             "choice": ("nodes", node, "ask", "choices", rest),
             "label": ("nodes", node, "ask", "choices", rest, "label"),
         }.get(kind, ("nodes", node, kind))
