@@ -53,7 +53,7 @@ def test_nothing_pending_and_unknown_names_load_as_none() -> None:
 
 
 def test_the_stored_form_is_unchanged_so_old_and_new_code_read_each_other() -> None:
-    new_fields = {"filed": None, "skip_answered": False, "heard": {}}  # added later: an old stored form reads with defaults
+    new_fields = {"filed": None, "skip_answered": False, "heard": {}}  # added later: old forms read with defaults
     assert State.from_dict(OLD_CONFIRM).to_dict() == {**OLD_CONFIRM, **new_fields}
     assert json.loads(json.dumps(State(pending=Pending(PendingKind.DELETE)).to_dict()))["pending"] == "delete"
 
