@@ -22,7 +22,7 @@ FACTS = frozenset({"jail", "relationship", "name", "release", "ice"})  # what fl
 MAX_NAME_WORDS = 5
 MAX_UNSPACED_NAME = 4  # a Chinese name is two to four characters
 MIN_NAME_LETTERS = 2
-MAX_TIME_WORDS = 6  # 'yesterday at 5 in the afternoon'
+MAX_TIME_WORDS = 8  # "ayer a las 6 de la tarde"
 MAX_UNSPACED_TIME = 12
 # Clauses end at punctuation; a name or a time never runs across one.
 _CLAUSE = re.compile(r"[.,;:!?\n()\"\u3002\uff0c\uff01\uff1f\u3001\u061f\u060c\u061b]+")
@@ -95,7 +95,18 @@ def _contains(text: str, phrase: str) -> bool:
     said = normalize(text)
     if is_unspaced(phrase.replace(" ", "")):
         return phrase.replace(" ", "") in said.replace(" ", "")
-    return f" {phrase} " in f" {said} "
+    at = said.find(phrase)
+    while at >= 0:
+        before, after = said[at - 1 : at], said[at + len(phrase) : at + len(phrase) + 1]
+        if _edge(before) and _edge(after):
+            return True
+        at = said.find(phrase, at + 1)
+    return False
+
+
+def _edge(ch: str) -> bool:
+    """Whether a character may stand next to a word: nothing, a space, or Chinese ('在broadview')."""
+    return not ch or not ch.isalnum() or is_unspaced(ch)
 
 
 def read_jail(text: str) -> str | None:
@@ -207,7 +218,7 @@ def read_name(text: str, locale: str) -> str | None:
 def read_release(text: str, locale: str) -> str | None:
     """When they should have been let out, as typed after 'should have been released' ('yesterday 5pm')."""
     markers = _phrases("release_markers", locale)
-    stops = set(_phrases("stops", locale))
+    stops = set(_phrases("time_stops", locale))
     unspaced = [m for m in markers if is_unspaced(m.replace(" ", ""))]
     found = _after(text, [m for m in markers if m not in unspaced], stops, MAX_TIME_WORDS)
     if found is None and unspaced:
