@@ -152,9 +152,9 @@ def codes(facts: Facts) -> list[str]:
 
 
 def test_held_past_release_grows_with_the_hours_and_jumps_at_48() -> None:
-    two_hours = assess(Facts(still_held="yes", release_due_at=hours(-2)), NOW)
-    a_day = assess(Facts(still_held="yes", release_due_at=hours(-24)), NOW)
-    two_days = assess(Facts(still_held="yes", release_due_at=hours(-48)), NOW)
+    two_hours = assess(Facts(state="TX", still_held="yes", release_due_at=hours(-2)), NOW)
+    a_day = assess(Facts(state="TX", still_held="yes", release_due_at=hours(-24)), NOW)
+    two_days = assess(Facts(state="TX", still_held="yes", release_due_at=hours(-48)), NOW)
     assert (two_hours.score, a_day.score, two_days.score) == (40, 46, 52 + 20)
     assert two_hours.reasons[0].detail == "still held 2 h past release"
     assert [r.code for r in two_days.reasons] == ["held_past_release", "past_48_hours"]
@@ -214,3 +214,18 @@ def test_citizenship_counts_only_with_an_ice_context() -> None:
 @pytest.mark.parametrize(("dob", "minor"), [("2010-01-01", True), ("2008-11-27", False), ("2008-11-28", True)])
 def test_minors(dob: str, minor: bool) -> None:
     assert ("minor" in codes(Facts(detained_dob=dob))) is minor
+
+
+def test_an_unknown_state_is_not_scored_as_a_state_that_allows_the_hold() -> None:
+    """'I don't know' to the state: half the state-law points and a reason telling staff to ask, never the full rule."""
+    unknown = codes(Facts(state=None, still_held="yes", release_due_at=hours(-2), ice_mentioned="yes"))
+    assert "state_unknown" in unknown and "hold_forbidden_by_state_law" not in unknown
+    for state in ("IL", "TX"):
+        assert "state_unknown" not in codes(
+            Facts(state=state, still_held="yes", release_due_at=hours(-2), ice_mentioned="yes")
+        )
+    assert "state_unknown" not in codes(Facts(state=None, still_held="yes", release_due_at=hours(-1)))  # the grace
+    assert "state_unknown" in codes(Facts(state=None, still_held="yes", release_due_at=hours(-5)))
+    assert "state_unknown" in codes(Facts(state=None, still_held="no", ice_took_custody="yes"))
+    assert "state_unknown" not in codes(Facts(state=None, still_held="no", release_due_at=hours(-5)))
+    assert "state_unknown" not in codes(Facts(state=None, report_type="street_arrest", ice_took_custody="yes"))

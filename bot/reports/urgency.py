@@ -9,6 +9,7 @@ The rules (documented for staff, with the reasons behind them, in docs/urgency.m
 - an Illinois-type jail handed the person to ICE (a jail report, ICE took them, in such a state): 50;
 - the release is due within 24 hours and the jail mentioned ICE: 20;
 - ICE arrested the person (a street arrest) within 24 hours: 45; 24-48 hours: 30; 48-72 hours: 20;
+- a jail in a state the family does not know, past release (as the state-law rule) or handed to ICE: 10;
 - the jail mentioned ICE, an immigration hold or a detainer: 10; ICE has already taken the person: 15;
 - only with an ICE context (ICE mentioned while held, or in ICE custody): a U.S. citizen 50, a permanent
   resident 30;
@@ -28,6 +29,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 DETAINER_HOLD_FORBIDDEN = {"IL": "Illinois TRUST Act (5 ILCS 805/15)"}
 
 CRITICAL, HIGH = 60, 30
+STATE_UNKNOWN_POINTS = 10  # half a state-law rule's: the state may forbid the hold, or not
 GRACE_HOURS = 4  # past release with ICE not mentioned: usually paperwork for the first hours
 LONG_PAST_HOURS = 48
 SOON_HOURS = 24
@@ -151,6 +153,19 @@ def _ice_custody_rules(facts: Facts) -> list[Reason]:
     return reasons
 
 
+def _unknown_state_rules(facts: Facts, now: datetime) -> list[Reason]:
+    """A jail in a state the family does not know may be one that forbids the hold: half its points, and ask."""
+    if facts.report_type != "jail_hold" or facts.state:
+        return []
+    due, ice = facts.release_due_at, facts.ice_mentioned == "yes"
+    past = due is not None and due <= now and facts.still_held != "no"
+    hours = int((now - due).total_seconds() // 3600) if past and due else 0
+    if past and (ice or hours >= GRACE_HOURS) or facts.ice_took_custody == "yes":
+        detail = "state not known: it may forbid holding for ICE (Illinois does); ask the family"
+        return [Reason("state_unknown", STATE_UNKNOWN_POINTS, detail)]
+    return []
+
+
 def _person_rules(facts: Facts, now: datetime) -> list[Reason]:
     """Who the person is: citizenship counts only with an ICE context; a minor counts more in ICE custody."""
     in_ice_custody = facts.ice_took_custody == "yes"
@@ -173,6 +188,7 @@ def assess(facts: Facts, now: datetime, zone: tzinfo = UTC) -> Assessment:
         *_release_rules(facts, now),
         *_ice_arrest_rules(facts, now, zone),
         *_ice_custody_rules(facts),
+        *_unknown_state_rules(facts, now),
         *_person_rules(facts, now),
     ]
     score = sum(r.points for r in reasons)
