@@ -97,6 +97,22 @@ def error_codes(session: Session, message_ids: list[int]) -> dict[int, int]:
     return {message_id: code for message_id, code in session.execute(statement).all()}
 
 
+def record_failure(session: Session, provider_sid: str, status: str, code: int | None, now: datetime) -> bool:
+    """Mark a sent row (and its family text) failed, as Twilio's status callback reports; return whether found."""
+    item = session.execute(select(Outbox).where(Outbox.provider_sid == provider_sid)).scalar_one_or_none()
+    if item is None:
+        return False
+    item.status, item.error_code = "failed", code
+    item.last_error = f"twilio status {status} code {code}"[:200]
+    session.add(item)
+    if item.kind == FAMILY_TEXT and item.message_id:
+        found = conversations.outbound(session, item.message_id)
+        if found is not None:
+            found[0].status = "failed"
+            session.add(found[0])
+    return True
+
+
 def claim(session: Session, now: datetime, limit: int) -> list[int]:
     """Take due rows for this worker: each is leased, its attempt counted, and invisible to other workers."""
     due = (

@@ -99,6 +99,8 @@ class TwilioSender:
         if content_sid:
             what = {"content_sid": content_sid, "content_variables": content_variables or "{}"}
         try:
+            if self.settings.public_base_url:  # so that failures after acceptance (63016…) reach the outbox
+                what["status_callback"] = self.settings.public_base_url + "/sms/status"
             message = self.client.messages.create(to=to, **what, **self.sender_for(to))
         except TwilioRestException as exc:
             status = exc.status or 0

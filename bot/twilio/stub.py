@@ -39,6 +39,7 @@ class StubText:
     at: float = field(default_factory=time.monotonic)
     content_sid: str | None = None  # a template sent by Content SID (then body is "")
     content_variables: dict[str, str] | None = None
+    status_callback: str = ""  # where Twilio would report what became of the text
 
 
 class TwilioStub:
@@ -115,7 +116,14 @@ class TwilioStub:
         sid = "SM" + uuid.uuid4().hex
         sender = form.get("From") or form.get("MessagingServiceSid", "")
         text = StubText(
-            account, to, sender, form.get("Body", ""), sid, content_sid=content_sid, content_variables=variables
+            account,
+            to,
+            sender,
+            form.get("Body", ""),
+            sid,
+            content_sid=content_sid,
+            content_variables=variables,
+            status_callback=form.get("StatusCallback", ""),
         )
         with self._lock:
             self.texts.append(text)

@@ -264,3 +264,29 @@ def test_a_sid_from_the_environment_is_used_and_the_contacts_page_overrides_it(
 def test_malformed_whatsapp_templates_setting_is_refused_at_start(sqlite_url: str) -> None:
     with pytest.raises(ConfigError, match="WHATSAPP_TEMPLATES"):
         make_app(sqlite_url, WHATSAPP_TEMPLATES="received.es=HX123")
+
+
+def test_a_63016_reported_later_by_the_status_callback_is_recorded_and_explained(
+    staff_app: Flask, worker: FlaskClient, twilio: TwilioStub
+) -> None:
+    """Real Twilio accepts a WhatsApp text (201) and reports 63016 afterwards, to the StatusCallback."""
+    family_writes(staff_app)
+    ref = file_report(staff_app, address=FAMILY, locale="es")
+    act(worker, ref, "texts", template="free", body="Hola María")
+    send_outbox(staff_app)
+    (sent,) = twilio.texts
+    assert sent.status_callback == "https://hotline.example.org/sms/status"
+    twilio_says = Simulator(TEST_AUTH_TOKEN, FAMILY, staff_app, signed_base_url="https://hotline.example.org")
+    callback = {"MessageSid": sent.sid, "MessageStatus": "undelivered", "ErrorCode": "63016", "To": FAMILY}
+    forged = twilio_says.post(callback, headers={"X-Twilio-Signature": "forged"}, path="/sms/status")
+    assert forged.status == 403
+    assert twilio_says.post({**callback, "MessageStatus": "delivered"}, path="/sms/status").status == 204
+    assert "Twilio error" not in page_of(worker, ref)
+    assert twilio_says.post(callback, path="/sms/status").status == 204
+    with get_db(staff_app).transaction() as session:
+        item = session.execute(select(Outbox)).scalar_one()
+        assert (item.status, item.error_code) == ("failed", 63016)
+        assert session.get(Message, item.message_id).status == "failed"
+    page = page_of(worker, ref)
+    assert "Twilio error 63016" in page and escape(EXPLANATIONS[63016]) in page
+    assert send_outbox(staff_app) == 0 and len(twilio.attempts) == 1  # not sent again
