@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, fields
@@ -33,6 +34,8 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 
 # Contact details shown to texters. The defaults come from public sources and MUST be verified by
 # the deploying organisation (see README, "Configuration").
+CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")  # a Twilio Content API template
+WHATSAPP_TEMPLATE_ENTRY = re.compile(r"^[a-z_]+\.[A-Za-z_]+=HX[0-9a-fA-F]{32}$")
 CONTACT_DEFAULTS = {
     "ORG_NAME": "Holdline",
     "LEGAL_HELP_PHONE": "(312) 660-1370",
@@ -115,6 +118,7 @@ def _staff_settings() -> dict[str, Any]:
         "REPLY_SEGMENTS_PER_DAY": _int("REPLY_SEGMENTS_PER_DAY", 150),
         "ALERTS_PER_HOUR": _int("ALERTS_PER_HOUR", 10),
         "ALERT_SMTP_CA_FILE": os.environ.get("ALERT_SMTP_CA_FILE", ""),
+        "WHATSAPP_TEMPLATES": os.environ.get("WHATSAPP_TEMPLATES", ""),
     }
 
 
@@ -219,6 +223,9 @@ class Settings:
     inbound_texts_per_hour: int = 60  # texts from one number handled per hour; more are stored, with one notice
     reply_segments_per_day: int = 150  # SMS segments of replies one number may receive per 24 hours
     alerts_per_hour: int = 10  # critical-report alerts per hour; more are summed up in one digest
+    # Approved WhatsApp templates by staff template and locale, `received.es=HX…,closed.en=HX…` (the
+    # Contacts page can set or override each); used outside a family's 24-hour WhatsApp window.
+    whatsapp_templates: tuple[str, ...] = ()
     local: bool = False  # debug or tests: development secrets and a loopback Twilio are allowed
 
     @classmethod
@@ -256,6 +263,10 @@ class Settings:
     def zone(self) -> ZoneInfo:
         """The hotline's time zone, in which texters' and staff's times are read and shown."""
         return ZoneInfo(self.hotline_timezone)
+
+    def whatsapp_template_sids(self) -> dict[str, str]:
+        """The configured WhatsApp template SIDs, by `<template>.<locale>`."""
+        return dict(entry.split("=", 1) for entry in self.whatsapp_templates)
 
     def contacts(self) -> dict[str, str]:
         """The configured contact details, by placeholder name (`legal_help_phone`)."""
@@ -297,6 +308,11 @@ class Settings:
                 raise ConfigError(
                     f"TRUSTED_PROXIES: {proxy!r} is not an address or network (e.g. 10.0.0.0/8)."
                 ) from exc
+        for entry in self.whatsapp_templates:
+            if not WHATSAPP_TEMPLATE_ENTRY.match(entry):
+                raise ConfigError(
+                    f"WHATSAPP_TEMPLATES: {entry!r} is not <template>.<locale>=<Content SID> (HX and 32 hex digits)."
+                )
         if self.alert_smtp_url and urlsplit(self.alert_smtp_url).scheme not in ("smtp", "smtps"):
             raise ConfigError("ALERT_SMTP_URL must look like smtp://user:password@host:587 or smtps://…:465.")
 

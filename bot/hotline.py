@@ -104,6 +104,11 @@ class Hotline:
             for setting in CONTACT_DEFAULTS
         }
 
+    def delivery_failed(self, provider_sid: str, status: str, code: int | None) -> bool:
+        """Keep Twilio's report that a sent text failed (63016…) on its outbox row; return whether it was ours."""
+        with self.db.transaction() as session:
+            return outbox_rows.record_failure(session, provider_sid, status, code, utcnow())
+
     def answer(self, inbound: Inbound) -> list[str]:
         """Answer a webhook: the normal path within the deadline, else keep the text in the journal.
 

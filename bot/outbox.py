@@ -5,7 +5,9 @@ drains due rows: it claims a batch (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so s
 take the same row; SQLite's BEGIN IMMEDIATE serialises them), sends each outside any transaction
 with a timeout, then records the outcome. Failures worth retrying wait `OUTBOX_BACKOFF_SECONDS * 2**(attempt-1)`, up to
 `OUTBOX_MAX_ATTEMPTS`; Twilio's 21610 (the number opted out) marks the contact opted out and is
-never retried; an opted-out contact is never texted.
+never retried; an opted-out contact is never texted. A WhatsApp text queued outside the family's 24-hour
+window carries an approved template's Content SID and variables and goes as that template; WhatsApp's
+window and template errors (63016, 63027…) are kept as `error_code` and never retried.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ MAX_PAUSE_SECONDS = 30.0  # the longest wait between passes while the database f
 
 
 class Sender(Protocol):
-    def send(self, to: str, body: str) -> SendResult: ...
+    def send(
+        self, to: str, body: str, content_sid: str | None = None, content_variables: str | None = None
+    ) -> SendResult: ...
 
 
 Mailer = Callable[[str, str, str], SendResult]  # (to, subject, body)
@@ -91,6 +95,7 @@ class Worker:
             if item is None:  # erased with the texter's data meanwhile
                 return "gone"
             kind, recipient, body = item.kind, item.recipient, item.body
+            content_sid, content_variables = item.content_sid, item.content_variables
             if kind == FAMILY_TEXT:
                 found = conversations.outbound(session, item.message_id or 0)
                 if found is None:
@@ -104,7 +109,7 @@ class Worker:
             if kind == ALERT_EMAIL:
                 result = self.mailer(recipient, alert_subject(self.settings), body)
             else:
-                result = self.sender.send(recipient, body)
+                result = self.sender.send(recipient, body, content_sid, content_variables)
         except Exception as exc:  # a sender bug must not lose the row
             log.error("outbox %s: sending raised %s", item_id, describe_exception(exc))
             result = SendResult(retry=True, error=type(exc).__name__)
@@ -116,6 +121,7 @@ class Worker:
 
     def _record(self, session: Session, item: Outbox, result: SendResult) -> str:
         now = self.clock()
+        item.error_code = result.code
         if result.ok:
             item.provider_sid = result.sid
             item.sent_at = now

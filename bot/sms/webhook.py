@@ -1,11 +1,15 @@
-"""The Twilio Messaging webhook: POST /sms (and /sms/fallback for when /sms fails)."""
+"""The Twilio Messaging webhooks: POST /sms (and /sms/fallback for when /sms fails), and /sms/status.
+
+/sms/status is the StatusCallback of texts the outbox sends: Twilio reports there a WhatsApp text that
+failed after it was accepted (63016 outside the 24-hour window, 63027…), which is kept on its outbox row.
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, request
 from flask.typing import ResponseReturnValue
 
 from bot.config import settings_of
@@ -53,3 +57,19 @@ def receive_sms() -> ResponseReturnValue:
 def receive_fallback() -> ResponseReturnValue:
     """Twilio's fallback URL (when /sms failed or was too slow): the same path, journal included."""
     return _receive()
+
+
+@bp.post("/sms/status")
+def delivery_status() -> ResponseReturnValue:
+    """Keep what Twilio says became of a sent text: a failure (and its error code) marks the text failed."""
+    sid, status = request.form.get("MessageSid", ""), request.form.get("MessageStatus", "")
+    code = request.form.get("ErrorCode", "")
+    if not sid or not status:
+        return Response(status=400)
+    if status in ("failed", "undelivered"):
+        error_code = int(code) if code.isdigit() else None
+        found = current_app.extensions["holdline.hotline"].delivery_failed(sid, status, error_code)
+        log.info(
+            "status callback: a sent text was %s (code %s)%s", status, code or "none", "" if found else "; not ours"
+        )
+    return Response(status=204)

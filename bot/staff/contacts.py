@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.config import CONTACT_DEFAULTS
+from bot.config import CONTACT_DEFAULTS, CONTENT_SID
 from bot.core.segments import budget_for, count_segments
 from bot.engine.texts import budgets, iter_texts, placeholders
 from bot.hotline import Hotline
 from bot.i18n.translate import filled_for_sms
+from bot.staff import texts
 from bot.staff.i18n import _
+from bot.storage.contact_settings import WHATSAPP_TEMPLATE
 
 PHONE = re.compile(r"^[0-9+()\-. ]{7,30}$")
 URL = re.compile(r"^https://[^\s]{3,120}$")
@@ -44,6 +46,21 @@ def problem_with(field: Field, value: str) -> str | None:
         return _("A link starts with https:// and has no spaces.")
     if field.kind == "name" and len(value) > 40:
         return _("Keep the name under 40 characters: it is in many texts.")
+    return None
+
+
+def template_of(key: str, locales: list[str]) -> tuple[str, str] | None:
+    """Return (template, locale) named by a `WHATSAPP_TEMPLATE.<template>.<locale>` key, or None."""
+    name, _dot, locale = key.removeprefix(WHATSAPP_TEMPLATE).partition(".")
+    if not key.startswith(WHATSAPP_TEMPLATE) or name not in texts.TEMPLATES or locale not in locales:
+        return None
+    return name, locale
+
+
+def problem_with_sid(value: str) -> str | None:
+    """Return why a value is not a Twilio Content SID, or None when it is one (or empty: removed)."""
+    if value and not CONTENT_SID.match(value):
+        return _("A Content SID is HX followed by 32 letters and digits (0-9, a-f), as Twilio shows it.")
     return None
 
 

@@ -99,6 +99,13 @@ class ConfirmForm(FlaskForm):
     """A button that only needs its CSRF token (disable, enable)."""
 
 
+class WhatsAppTemplateForm(FlaskForm):
+    """One approved WhatsApp template's Content SID for one staff template and locale (empty: remove)."""
+
+    key = StringField(validators=[DataRequired(), Length(max=80)])
+    value = StringField(_("Content SID"), validators=[Optional(), Length(max=40)])
+
+
 class ContactSettingForm(FlaskForm):
     key = StringField(validators=[DataRequired(), Length(max=40)])
     value = StringField(_("Value"), validators=[DataRequired(), Length(max=200)])

@@ -2,11 +2,17 @@
 
 Each is extracted into messages.pot with the context `staff_template.<name>`, so translators see
 it next to the bot's own texts. Placeholders: {org_name}, {legal_help_phone}, {ref}.
+
+On WhatsApp outside the family's 24-hour window each goes as an approved template (one per language),
+whose variables {{1}}, {{2}}… are the placeholders in the order the English text first uses them
+(`variables`): "received" is "{{1}}: we received your report {{2}}…".
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from string import Formatter
 
 Translate = Callable[[str, str], str]
 
@@ -57,3 +63,17 @@ MANUAL_TEMPLATES = ("received", "lawyer_will_call", "please_call")
 def render(name: str, translate: Translate, values: dict[str, str]) -> str:
     """Return a template in the family's language (translate is the catalog's), placeholders filled."""
     return translate(f"staff_template.{name}", TEMPLATES[name]).format_map(values)
+
+
+def variables(name: str) -> list[str]:
+    """Return a template's placeholders in the order its English text first uses them: {{1}}, {{2}}…"""
+    found: list[str] = []
+    for _literal, field, _spec, _conversion in Formatter().parse(TEMPLATES[name]):
+        if field and field not in found:
+            found.append(field)
+    return found
+
+
+def content_variables(name: str, values: dict[str, str]) -> str:
+    """Return a template's ContentVariables: JSON of {"1": first placeholder's value, "2": …}."""
+    return json.dumps({str(n): values[field] for n, field in enumerate(variables(name), 1)}, ensure_ascii=False)

@@ -16,7 +16,7 @@ from bot.config import settings_of
 from bot.core.refs import is_ref
 from bot.core.statuses import Status
 from bot.export import export_records, exported_at, write_csv, write_jsonl
-from bot.staff import accounts, actions, charts, contacts, sessions, stats, texts
+from bot.staff import accounts, actions, charts, contacts, delivery, sessions, stats, texts
 from bot.staff.auth import admin_required, check_session
 from bot.staff.forms import (
     AssignForm,
@@ -26,10 +26,11 @@ from bot.staff.forms import (
     NoteForm,
     StatusForm,
     TextForm,
+    WhatsAppTemplateForm,
 )
 from bot.staff.i18n import _
 from bot.staff.queue import PER_PAGE, STATUS_CHOICES, URGENCIES, QueueQuery
-from bot.storage import casework, contact_settings, staff_accounts
+from bot.storage import casework, contact_settings, outbox_rows, staff_accounts
 from bot.storage.database import get_db
 from bot.storage.models import Report, StaffUser, utcnow
 
@@ -95,6 +96,10 @@ def report(ref: str) -> ResponseReturnValue:
         staff = staff_accounts.all_staff(session)
         locale = contact.locale if contact else found.locale
         texting = actions.texting_for(_hotline(), found, locale, session)
+        window = outbox_rows.window(session, contact, utcnow()) if contact else None
+        out_ids = [m.id for m in messages if m.direction == "out" and m.id is not None]
+        errors = outbox_rows.error_codes(session, out_ids + [i for i in text_ids if isinstance(i, int)])
+    no_sid = [name for name in texts.MANUAL_TEMPLATES if f"{name}.{locale}" not in texting.template_sids]
     previews = {name: texts.render(name, texting.translate, texting.values) for name in texts.TEMPLATES}
     names = {user.id: user.name or user.email for user in staff}
     assign_form = AssignForm(assignee=str(assignee_id or ""))
@@ -125,6 +130,10 @@ def report(ref: str) -> ResponseReturnValue:
         text_form=text_form,
         timezone=settings_of(current_app).hotline_timezone,
         safe_url=_safe_url,
+        window=window,
+        no_sid=no_sid,
+        errors=errors,
+        explain=delivery.explain,
     )
 
 
@@ -329,7 +338,52 @@ def contacts_page() -> ResponseReturnValue:
         }
         for field in contacts.FIELDS
     ]
-    return render_template("staff/contacts.html", rows=rows)
+    configured = settings_of(current_app).whatsapp_template_sids()
+    with get_db().transaction() as session:
+        saved_sids = contact_settings.saved_template_sids(session)
+    templates = [
+        {
+            "name": name,
+            "text": texts.TEMPLATES[name],
+            "variables": texts.variables(name),
+            "locales": [
+                {
+                    "locale": locale,
+                    "key": contact_settings.template_key(name, locale),
+                    "sid": saved_sids.get(f"{name}.{locale}") or configured.get(f"{name}.{locale}", ""),
+                    "from_environment": f"{name}.{locale}" not in saved_sids and f"{name}.{locale}" in configured,
+                }
+                for locale in _hotline().catalogs.available()
+            ],
+        }
+        for name in texts.TEMPLATES
+    ]
+    return render_template("staff/contacts.html", rows=rows, templates=templates, sid_form=WhatsAppTemplateForm())
+
+
+@bp.post("/contacts/whatsapp-templates")
+@admin_required
+def save_whatsapp_template() -> ResponseReturnValue:
+    """Set (or, empty, remove) the approved WhatsApp template sent for one staff template in one language."""
+    form = WhatsAppTemplateForm()
+    named = contacts.template_of(form.key.data or "", _hotline().catalogs.available())
+    if named is None or not form.validate_on_submit():
+        flash(_("The form was not complete; try again."), "error")
+        return redirect(url_for("staff.contacts_page"))
+    value = (form.value.data or "").strip()
+    problem = contacts.problem_with_sid(value)
+    if problem:
+        flash(problem, "error")
+        return redirect(url_for("staff.contacts_page"))
+    key = contact_settings.template_key(*named)
+    with get_db().transaction() as session:
+        if value:
+            contact_settings.save(session, key, value, verified=True, staff_id=_staff_id(), now=utcnow())
+        else:
+            contact_settings.forget(session, key)
+    log.info("staff %s changed WhatsApp template setting %s", _staff_id(), key)
+    flash(_("Saved: WhatsApp template “%(name)s” in %(locale)s.", name=named[0], locale=named[1]))
+    return redirect(url_for("staff.contacts_page"))
 
 
 @bp.post("/contacts")

@@ -1,5 +1,8 @@
 """The numbers and links texters are given (LEGAL_HELP_PHONE…), as staff saved them on the Contacts page.
 
+Also the approved WhatsApp templates' Content SIDs, one per staff template and locale, under the keys
+`WHATSAPP_TEMPLATE.<template>.<locale>`.
+
 Named apart from the app's settings (bot/config.py): these are rows staff change, not the environment.
 """
 
@@ -11,6 +14,26 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.storage.models import ContactSetting
+
+WHATSAPP_TEMPLATE = "WHATSAPP_TEMPLATE."
+
+
+def template_key(template: str, locale: str) -> str:
+    """Return the setting's key for one staff template's WhatsApp SID in one locale."""
+    return f"{WHATSAPP_TEMPLATE}{template}.{locale}"
+
+
+def saved_template_sids(session: Session) -> dict[str, str]:
+    """Return the WhatsApp template SIDs staff saved, by `<template>.<locale>`."""
+    rows = session.execute(select(ContactSetting).where(ContactSetting.key.startswith(WHATSAPP_TEMPLATE)))
+    return {row.key.removeprefix(WHATSAPP_TEMPLATE): row.value for row in rows.scalars()}
+
+
+def forget(session: Session, key: str) -> None:
+    """Remove a saved setting (the configured value applies again)."""
+    row = session.get(ContactSetting, key)
+    if row is not None:
+        session.delete(row)
 
 
 def saved(session: Session) -> dict[str, ContactSetting]:

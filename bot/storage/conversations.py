@@ -7,7 +7,7 @@ bot/storage/) only.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -230,6 +230,22 @@ def count_unhandled(session: Session) -> int:
     """How many stored texts wait to be handled."""
     statement = select(func.count()).select_from(Message).where(Message.direction == "in", Message.status == "received")
     return session.execute(statement).scalar_one()
+
+
+def last_inbound_at(session: Session, contact_id: int) -> datetime | None:
+    """When the contact's last text reached us (texts refused as another sender's do not count)."""
+    statement = select(func.max(Message.created_at)).where(
+        Message.contact_id == contact_id, Message.direction == "in", Message.status != "refused"
+    )
+    found = session.execute(statement).scalar_one()
+    return _aware(found)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """Read an aggregate's datetime as aware UTC (SQLite's MAX() skips the column type)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def count_inbound_since(session: Session, contact_id: int, since: datetime) -> int:

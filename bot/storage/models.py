@@ -229,6 +229,11 @@ class Outbox(SQLModel, table=True):
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     last_error: str = Field(default="", max_length=200)  # an error code and class, never a number or a body
     provider_sid: str | None = Field(default=None, max_length=64)
+    # A WhatsApp text outside the 24-hour window goes as an approved template: its Content SID (HX…) and
+    # its variables as JSON ({"1": "Holdline", "2": "R-AB23"}); None for free-form texts and SMS.
+    content_sid: str | None = Field(default=None, max_length=34)
+    content_variables: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    error_code: int | None = Field(default=None)  # Twilio's error code of the last failed try (63016…)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
@@ -244,9 +249,9 @@ Index("ix_message_contact_created", Message.__table__.c.contact_id, Message.__ta
 
 
 class ContactSetting(SQLModel, table=True):
-    """A number or link texters are given (LEGAL_HELP_PHONE…), as staff set it, with its verification."""
+    """A number or link texters are given (LEGAL_HELP_PHONE…), or a WhatsApp template's SID, as staff set it."""
 
-    key: str = Field(primary_key=True, max_length=40)
+    key: str = Field(primary_key=True, max_length=80)  # also WHATSAPP_TEMPLATE.<template>.<locale>
     value: str = Field(max_length=200)
     verified: bool = Field(default=False)
     verified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))  # last check

@@ -6,21 +6,60 @@ row holds an on-call recipient from configuration and a text without personal de
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.storage.models import Outbox
+from bot.storage import conversations
+from bot.storage.models import Contact, Outbox
 
 FAMILY_TEXT, ALERT_SMS, ALERT_EMAIL = "family_text", "alert_sms", "alert_email"
 LEASE = timedelta(minutes=10)  # a row claimed by a worker that died is tried again after this
+WHATSAPP_WINDOW = timedelta(hours=24)  # WhatsApp takes free-form texts this long after the family's last one
 
 
-def enqueue_family_text(session: Session, message_id: int, report_id: int | None, now: datetime) -> Outbox:
-    """Queue a stored outbound Message for sending."""
-    item = Outbox(kind=FAMILY_TEXT, message_id=message_id, report_id=report_id, next_attempt_at=now, created_at=now)
+@dataclass(frozen=True)
+class Window:
+    """Whether a contact takes free-form texts now: always on SMS; on WhatsApp until `closes_at`."""
+
+    whatsapp: bool
+    closes_at: datetime | None  # WhatsApp only: the family's last text + 24 h (None: they never wrote)
+    now: datetime
+
+    @property
+    def open(self) -> bool:
+        return not self.whatsapp or (self.closes_at is not None and self.now < self.closes_at)
+
+
+def window(session: Session, contact: Contact, now: datetime) -> Window:
+    """Return the contact's messaging window at `now`, from the last text they sent us."""
+    if contact.channel != "whatsapp" and not contact.address.startswith("whatsapp:"):
+        return Window(whatsapp=False, closes_at=None, now=now)
+    last = conversations.last_inbound_at(session, contact.id or 0)
+    return Window(whatsapp=True, closes_at=last + WHATSAPP_WINDOW if last else None, now=now)
+
+
+def enqueue_family_text(
+    session: Session,
+    message_id: int,
+    report_id: int | None,
+    now: datetime,
+    content_sid: str | None = None,
+    content_variables: str | None = None,
+) -> Outbox:
+    """Queue a stored outbound Message for sending (as an approved WhatsApp template when given its SID)."""
+    item = Outbox(
+        kind=FAMILY_TEXT,
+        message_id=message_id,
+        report_id=report_id,
+        next_attempt_at=now,
+        created_at=now,
+        content_sid=content_sid,
+        content_variables=content_variables,
+    )
     session.add(item)
     session.flush()
     return item
@@ -45,6 +84,32 @@ def enqueue_alert(session: Session, recipient: str, body: str, report_id: int, k
             session.add(item)
     except IntegrityError:
         return False
+    return True
+
+
+def error_codes(session: Session, message_ids: list[int]) -> dict[int, int]:
+    """Return Twilio's error code for each of these family texts that got one."""
+    if not message_ids:
+        return {}
+    statement = select(Outbox.message_id, Outbox.error_code).where(
+        Outbox.message_id.in_(message_ids), Outbox.error_code.is_not(None)
+    )
+    return {message_id: code for message_id, code in session.execute(statement).all()}
+
+
+def record_failure(session: Session, provider_sid: str, status: str, code: int | None, now: datetime) -> bool:
+    """Mark a sent row (and its family text) failed, as Twilio's status callback reports; return whether found."""
+    item = session.execute(select(Outbox).where(Outbox.provider_sid == provider_sid)).scalar_one_or_none()
+    if item is None:
+        return False
+    item.status, item.error_code = "failed", code
+    item.last_error = f"twilio status {status} code {code}"[:200]
+    session.add(item)
+    if item.kind == FAMILY_TEXT and item.message_id:
+        found = conversations.outbound(session, item.message_id)
+        if found is not None:
+            found[0].status = "failed"
+            session.add(found[0])
     return True
 
 

@@ -14,6 +14,25 @@ from twilio.rest import Client
 from bot.config import TWILIO_API_BASE, Settings
 
 OPTED_OUT = 21610  # "Attempt to send to unsubscribed recipient": the number texted STOP
+OUTSIDE_WINDOW = 63016  # WhatsApp: free-form text more than 24 hours after the family's last message
+# WhatsApp errors that the same send would get again: never retried (the staff page explains them).
+# https://www.twilio.com/docs/whatsapp/api/error-code-mapping
+WHATSAPP_PERMANENT = frozenset(
+    {
+        63003,  # the number is not on WhatsApp (or no longer)
+        63005,  # WhatsApp did not accept the content
+        63013,  # WhatsApp policy violation
+        63014,  # the family blocked the business
+        OUTSIDE_WINDOW,
+        63021,  # content rejected (e.g. a template over 1024 characters)
+        63024,  # invalid recipient
+        63027,  # no approved template for that language
+        63028,  # the variables do not match the template's placeholders
+        63029,  # a variable's value is not allowed by the template
+        63030,  # a parameter the channel does not support
+        63032,  # WhatsApp will not deliver to this user (its own limits)
+    }
+)
 
 # twilio logs every request's form (the number and the body) at INFO: keep it quiet.
 _quiet = logging.getLogger("holdline.twilio")
@@ -69,15 +88,23 @@ class TwilioSender:
             return {"messaging_service_sid": self.settings.twilio_messaging_service_sid}
         return {"from_": self.settings.twilio_from_number}
 
-    def send(self, to: str, body: str) -> SendResult:
-        """Send a text; never raises for Twilio's or the network's errors, only reports them."""
+    def send(
+        self, to: str, body: str, content_sid: str | None = None, content_variables: str | None = None
+    ) -> SendResult:
+        """Send a text, or an approved template by Content SID; never raises for Twilio's or the network's errors."""
         if not self.settings.twilio_account_sid:
             return SendResult(error="TWILIO_ACCOUNT_SID is not set", retry=True)
+        # A template goes without Body: since April 2025 WhatsApp refuses a template's words sent in Body.
+        what: dict[str, str] = {"body": body}
+        if content_sid:
+            what = {"content_sid": content_sid, "content_variables": content_variables or "{}"}
         try:
-            message = self.client.messages.create(to=to, body=body, **self.sender_for(to))
+            if self.settings.public_base_url:  # so that failures after acceptance (63016…) reach the outbox
+                what["status_callback"] = self.settings.public_base_url + "/sms/status"
+            message = self.client.messages.create(to=to, **what, **self.sender_for(to))
         except TwilioRestException as exc:
             status = exc.status or 0
-            retry = status >= 500 or status == 429
+            retry = (status >= 500 or status == 429) and exc.code not in WHATSAPP_PERMANENT
             return SendResult(code=exc.code, http_status=status, retry=retry, error=f"twilio {status} code {exc.code}")
         except Exception as exc:  # timeouts, refused connections, bad responses: worth another try
             return SendResult(retry=True, error=f"{type(exc).__module__}.{type(exc).__name__}")

@@ -2,7 +2,9 @@
 
 It answers `POST /2010-04-01/Accounts/{sid}/Messages.json` as Twilio does (201 and a JSON message
 with a `sid`), records each text, and can be told to fail: `fail_next(500, times=2)`,
-`opt_out("+13125550100")` (400 with code 21610), `delay = 2.0` (for timeouts).
+`opt_out("+13125550100")` (400 with code 21610), `delay = 2.0` (for timeouts), and
+`close_window("whatsapp:+1312…")`: WhatsApp's 24 hours since that family's last message are over, so
+free-form texts get error 63016 and only a template sent by `ContentSid` (+ `ContentVariables`) goes.
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ from typing import Any
 from urllib.parse import parse_qs
 
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages\.json$")
+CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
+ERROR_MESSAGES = {
+    21610: "Attempt to send to unsubscribed recipient",
+    63016: "Failed to send freeform message because you are outside the allowed window. Please use a Template.",
+}
 
 
 @dataclass
@@ -30,6 +37,9 @@ class StubText:
     body: str
     sid: str
     at: float = field(default_factory=time.monotonic)
+    content_sid: str | None = None  # a template sent by Content SID (then body is "")
+    content_variables: dict[str, str] | None = None
+    status_callback: str = ""  # where Twilio would report what became of the text
 
 
 class TwilioStub:
@@ -40,6 +50,7 @@ class TwilioStub:
         self.attempts: list[float] = []  # when each POST arrived (monotonic), failures included
         self.failures: list[tuple[int, int | None]] = []  # (HTTP status, Twilio code) to answer next, in order
         self.opted_out: set[str] = set()
+        self.closed_windows: set[str] = set()
         self.delay = 0.0
         self.echo = echo
         self._lock = threading.Lock()
@@ -68,25 +79,57 @@ class TwilioStub:
         """Answer texts to this number with error 21610, as Twilio does after the number texted STOP."""
         self.opted_out.add(number)
 
+    def close_window(self, address: str) -> None:
+        """Answer free-form WhatsApp texts to this address with 63016, as after 24 hours without their message."""
+        self.closed_windows.add(address)
+
+    def open_window(self, address: str) -> None:
+        """The family wrote again: free-form texts to them go through."""
+        self.closed_windows.discard(address)
+
     def _answer(self, account: str, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         with self._lock:
             self.attempts.append(time.monotonic())
             failure = self.failures.pop(0) if self.failures else None
         to = form.get("To", "")
+        content_sid = form.get("ContentSid")
         if failure is None and to in self.opted_out:
             failure = (400, 21610)
+        if failure is None and to in self.closed_windows and not content_sid:
+            failure = (400, 63016)
         if failure is not None:
             status, code = failure
-            message = "Attempt to send to unsubscribed recipient" if code == 21610 else "stub failure"
+            message = ERROR_MESSAGES.get(code or 0, "stub failure")
             return status, {"code": code or status * 100, "message": message, "status": status, "more_info": ""}
-        if not to or not form.get("Body") or not (form.get("From") or form.get("MessagingServiceSid")):
+        if not to or not (form.get("Body") or content_sid) or not (form.get("From") or form.get("MessagingServiceSid")):
             return 400, {"code": 21604, "message": "A 'To', 'From' and 'Body' are required", "status": 400}
+        variables = None
+        if content_sid:
+            if not CONTENT_SID.match(content_sid):
+                return 400, {"code": 21655, "message": "The ContentSid is invalid", "status": 400}
+            try:
+                variables = json.loads(form.get("ContentVariables") or "{}")
+            except ValueError:
+                variables = None
+            if not isinstance(variables, dict) or not all(isinstance(v, str) for v in variables.values()):
+                return 400, {"code": 21656, "message": "The ContentVariables Parameter is invalid", "status": 400}
         sid = "SM" + uuid.uuid4().hex
-        text = StubText(account, to, form.get("From") or form.get("MessagingServiceSid", ""), form["Body"], sid)
+        sender = form.get("From") or form.get("MessagingServiceSid", "")
+        text = StubText(
+            account,
+            to,
+            sender,
+            form.get("Body", ""),
+            sid,
+            content_sid=content_sid,
+            content_variables=variables,
+            status_callback=form.get("StatusCallback", ""),
+        )
         with self._lock:
             self.texts.append(text)
         if self.echo:
-            print(f"[twilio stub] text to {to}:\n  " + text.body.replace("\n", "\n  "), flush=True)
+            shown = f"template {content_sid} {variables}" if content_sid else text.body
+            print(f"[twilio stub] text to {to}:\n  " + shown.replace("\n", "\n  "), flush=True)
         payload = {"sid": sid, "account_sid": account, "to": to, "from": text.from_, "body": text.body}
         return 201, payload | {"status": "queued", "num_segments": "1", "direction": "outbound-api"}
 

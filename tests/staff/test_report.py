@@ -151,6 +151,10 @@ def test_a_note_is_added_to_the_timeline(staff_app: Flask, worker: FlaskClient) 
 def test_a_template_text_goes_to_the_family_in_their_language(
     staff_app: Flask, worker: FlaskClient, twilio: TwilioStub
 ) -> None:
+    wrote = Simulator(
+        TEST_AUTH_TOKEN, "whatsapp:+13125550123", staff_app, signed_base_url="https://hotline.example.org"
+    )
+    wrote.send("hola")  # within WhatsApp's 24 hours of their last message: free-form texts go
     ref = file_report(staff_app, address="whatsapp:+13125550123", locale="es")
     page = worker.get(f"/staff/reports/{ref}").get_data(as_text=True)
     assert "recibimos su reporte" in page  # staff see what the family will read
