@@ -321,6 +321,9 @@ def staff_demo_command(url: str, show_code: bool) -> None:
         f"  second factor: add the key {secret} to an authenticator app ({mfa.provisioning_uri(secret, DEMO_EMAIL)})"
     )
     click.echo("  or get the current code with: FLASK_DEBUG=1 .venv/bin/flask --app wsgi staff demo --code")
+    base = url.rstrip("/")
+    click.echo(f"Phone preview (text the bot from a test number, see replies and their cost): {base}/preview/")
+    click.echo(f"Content review (legal texts, sources, translations, flow diagrams): {base}/content/")
 
 
 outbox_cli = AppGroup("outbox", help="Send queued texts and alerts.")

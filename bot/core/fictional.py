@@ -19,7 +19,7 @@ def is_test_number(address: str) -> bool:
     return bool(_TEST_NUMBER.match(address.removeprefix("whatsapp:")))
 
 
-def test_number(line: int) -> str:
+def fictional_number(line: int) -> str:
     """The test number ending in `line` (0-99)."""
     if not 0 <= line <= 99:
         raise ValueError("test numbers end in 00 to 99")

@@ -17,6 +17,18 @@ BOX_WIDTH, BOX_HEIGHT = 190, 46
 GAP_X, GAP_Y = 28, 64
 MARGIN = 24
 NAME_CHARS = 26  # a longer node name is shortened in its box (the whole name is in its tooltip)
+# Presentation attributes, not CSS: the dashboard's Content-Security-Policy refuses inline styles.
+LOOK = {
+    "box": 'fill="#fff" stroke="#333" stroke-width="1.2"',
+    "start": 'fill="#e6f0ff" stroke="#1d4ed8" stroke-width="2"',
+    "outside": 'fill="#f3f3f3" stroke="#888" stroke-dasharray="4 3"',
+    "name": 'font-family="sans-serif" font-size="13" font-weight="600" fill="#111"',
+    "detail": 'font-family="sans-serif" font-size="11" fill="#555"',
+    "edge": 'fill="none" stroke="#666" stroke-width="1.1"',
+    "waits": 'fill="none" stroke="#666" stroke-width="1.1" stroke-dasharray="5 4"',
+    "edit": 'fill="none" stroke="#bbb" stroke-width="0.8"',
+    "label": 'font-family="sans-serif" font-size="10" fill="#7a2e00"',
+}
 
 
 @dataclass(frozen=True)
@@ -135,15 +147,9 @@ def render_svg(flow: Flow) -> str:
         f'width="{width:.0f}" height="{height:.0f}" role="img" class="flow-diagram" '
         f"data-flow={quoteattr(flow.name)} aria-label={quoteattr(f'Flow {flow.name}: {flow.title}')}>",
         f"<title>{escape(flow.title)}</title>",
-        "<defs><marker id=\"arrow-{0}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" "
-        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>'.format(
-            escape(flow.name)
-        ),
-        "<style>.box{fill:#fff;stroke:#333;stroke-width:1.2}.start{fill:#e6f0ff;stroke:#1d4ed8;stroke-width:2}"
-        ".outside{fill:#f3f3f3;stroke:#888;stroke-dasharray:4 3}.name{font:600 13px sans-serif;fill:#111}"
-        ".detail{font:11px sans-serif;fill:#555}.edge{fill:none;stroke:#666;stroke-width:1.1}"
-        ".waits{stroke-dasharray:5 4}.edit{stroke:#bbb;stroke-width:.8}.label{font:10px sans-serif;fill:#7a2e00}</style>",
-        f'<text x="{MARGIN}" y="{MARGIN + 4}" class="name">{escape(flow.name)} · {escape(flow.title)}</text>',
+        f'<defs><marker id="arrow-{escape(flow.name)}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>',
+        f'<text x="{MARGIN}" y="{MARGIN + 4}" {LOOK["name"]}>{escape(flow.name)} · {escape(flow.title)}</text>',
     ]
     out += [_edge(edge, where, flow.name) for edge in edges]
     out += [_box(by_id[box_id], *where[box_id]) for row in rows for box_id in row]
@@ -164,13 +170,15 @@ def _edge(edge: Edge, where: dict[str, tuple[float, float]], flow_name: str) -> 
         out_x = max(x1, x2) + GAP_X * 0.8
         path = f"M{x1:.0f},{y1:.0f} C{out_x:.0f},{y1:.0f} {out_x:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
         lx, ly = out_x - 4, (y1 + y2) / 2
-    kind = "edge" + (" waits" if edge.waits else "") + (" edit" if edge.edit else "")
+    kind = "edit" if edge.edit else ("waits" if edge.waits else "edge")
     parts = [
         f'<g class="arrow" data-from={quoteattr(edge.source)} data-to={quoteattr(edge.target)}>',
-        f'<path class="{kind}" d="{path}" marker-end="url(#arrow-{escape(flow_name)})"/>',
+        f'<path class="{kind}" d="{path}" {LOOK[kind]} marker-end="url(#arrow-{escape(flow_name)})"/>',
     ]
     if edge.label:
-        parts.append(f'<text class="label" x="{lx:.0f}" y="{ly:.0f}" text-anchor="middle">{escape(edge.label)}</text>')
+        parts.append(
+            f'<text {LOOK["label"]} x="{lx:.0f}" y="{ly:.0f}" text-anchor="middle">{escape(edge.label)}</text>'
+        )
     parts.append("</g>")
     return "".join(parts)
 
@@ -178,18 +186,18 @@ def _edge(edge: Edge, where: dict[str, tuple[float, float]], flow_name: str) -> 
 def _box(box: Box, x: float, y: float) -> str:
     """One box, with the node's name, what it does, and its English text as a tooltip."""
     label = box.label if len(box.label) <= NAME_CHARS else box.label[: NAME_CHARS - 1] + "…"
-    kind = {"start": "box start", "outside": "box outside"}.get(box.kind, "box")
+    kind = box.kind if box.kind in ("start", "outside") else "box"
     radius = 18 if box.kind == "outside" else 6
     cx = x + BOX_WIDTH / 2
     parts = [
         f'<g class="node" data-node={quoteattr(box.id)}><title>{escape(box.label)}'
         f"{(chr(10) + escape(box.tooltip)) if box.tooltip else ''}</title>",
-        f'<rect class="{kind}" x="{x:.0f}" y="{y:.0f}" width="{BOX_WIDTH}" height="{BOX_HEIGHT}" rx="{radius}"/>',
-        f'<text class="name" x="{cx:.0f}" y="{y + 19:.0f}" text-anchor="middle">{escape(label)}</text>',
+        f'<rect {LOOK[kind]} x="{x:.0f}" y="{y:.0f}" width="{BOX_WIDTH}" height="{BOX_HEIGHT}" rx="{radius}"/>',
+        f'<text {LOOK["name"]} x="{cx:.0f}" y="{y + 19:.0f}" text-anchor="middle">{escape(label)}</text>',
     ]
     if box.detail:
         parts.append(
-            f'<text class="detail" x="{cx:.0f}" y="{y + 36:.0f}" text-anchor="middle">{escape(box.detail)}</text>'
+            f'<text {LOOK["detail"]} x="{cx:.0f}" y="{y + 36:.0f}" text-anchor="middle">{escape(box.detail)}</text>'
         )
     parts.append("</g>")
     return "".join(parts)

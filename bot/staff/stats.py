@@ -32,11 +32,14 @@ def counts_by_status(session: Session, include_test: bool = False) -> dict[str, 
     return {status: rows.get(status, 0) for status in STATUSES}
 
 
-def weekly_by_facility(session: Session, now: datetime, weeks: int = 12, include_test: bool = False) -> WeeklyFacilities:
+def weekly_by_facility(
+    session: Session, now: datetime, weeks: int = 12, include_test: bool = False
+) -> WeeklyFacilities:
     """Count reports per facility per week over the last `weeks` weeks (facility names any case)."""
     this_monday = now.date() - timedelta(days=now.weekday())
     first = this_monday - timedelta(weeks=weeks - 1)
-    rows = stats.weekly_facility_counts(session, datetime.combine(first, datetime.min.time(), tzinfo=now.tzinfo), include_test)
+    since = datetime.combine(first, datetime.min.time(), tzinfo=now.tzinfo)
+    rows = stats.weekly_facility_counts(session, since, include_test)
     labels: dict[str, str] = {}
     per_key: Counter[tuple[str, date]] = Counter()
     totals: Counter[str] = Counter()
