@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlmodel import select
 
 from bot.config import PROJECT_ROOT, settings_of
-from bot.core.fictional import is_test_number, fictional_number
+from bot.core.fictional import fictional_number, is_test_number
 from bot.core.segments import count_segments, is_gsm7
 from bot.outbox import Worker
 from bot.storage import casework, conversations, outbox_rows
@@ -136,9 +136,7 @@ def _refs_in_export(client: FlaskClient, query: str = "") -> list[str]:
     return [row["ref"] for row in csv.DictReader(io.StringIO(body))]
 
 
-def test_test_data_is_hidden_from_queue_stats_and_export_unless_shown(
-    preview_app: Flask, client: FlaskClient
-) -> None:
+def test_test_data_is_hidden_from_queue_stats_and_export_unless_shown(preview_app: Flask, client: FlaskClient) -> None:
     real = file_report(preview_app, address="+13125550101", facility="Kane County Jail")
     test = file_report(preview_app, address=fictional_number(42), facility="Test Facility Jail")
     queue = client.get("/staff/").get_data(as_text=True)
