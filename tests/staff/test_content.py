@@ -58,14 +58,15 @@ def test_every_legal_text_shows_its_sources_review_and_translations(content_app:
         translated = hotline.catalogs.translator(locale)(
             text_key(first.where.split(".")[0], first.node, "say"), first.node.say
         )
-        state = "missing" if translated == first.node.say else ("reviewed" if hotline.languages.by_code[locale].reviewed else "not reviewed")
+        reviewed = "reviewed" if hotline.languages.by_code[locale].reviewed else "not reviewed"
+        state = "missing" if translated == first.node.say else reviewed
         assert f"{locale}: {state}" in block
 
 
 def test_every_flow_is_drawn_and_downloadable(content_app: Flask, client: FlaskClient) -> None:
     page = client.get("/staff/content/").get_data(as_text=True)
     for name, flow in content_app.extensions["holdline.hotline"].flows.flows.items():
-        assert f'<svg xmlns="http://www.w3.org/2000/svg"' in page and f'data-flow="{name}" aria-label' in page
+        assert '<svg xmlns="http://www.w3.org/2000/svg"' in page and f'data-flow="{name}" aria-label' in page
         for node in flow.nodes:
             assert f'data-node="{node}"' in page
         svg = client.get(f"/staff/content/flows/{name}.svg")
