@@ -148,6 +148,8 @@ def test_test_data_is_hidden_from_queue_stats_and_export_unless_shown(preview_ap
     stats = client.get("/staff/stats").get_data(as_text=True)
     assert "Test Facility Jail" not in stats and "Kane County Jail" in stats
     assert "Test Facility Jail" in client.get("/staff/stats?test=1").get_data(as_text=True)
+    assert 'class="badge test"' in client.get(f"/staff/reports/{test}").get_data(as_text=True)
+    assert 'class="badge test"' not in client.get(f"/staff/reports/{real}").get_data(as_text=True)
     with get_db(preview_app).transaction() as session:
         assert session.execute(select(Report.is_test).where(Report.ref == test)).scalar_one() is True
 
