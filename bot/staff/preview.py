@@ -51,8 +51,12 @@ def bubble(direction: str, body: str) -> Bubble:
 
 
 def normal_number(typed: str) -> str:
-    """The number as typed without spaces, dashes, dots or brackets: `+1 (555) 555-0142` -> `+15555550142`."""
-    return _SPACING.sub("", typed or "")
+    """The number as typed without spaces, dashes, dots or brackets: `+1 (555) 555-0142` -> `+15555550142`.
+
+    Digits alone are read as an international number (`15555550142`, or a `+` a URL turned into a space).
+    """
+    number = _SPACING.sub("", typed or "")
+    return "+" + number if number.isdigit() else number
 
 
 def address_of(number: str, channel: str) -> str:
@@ -100,7 +104,12 @@ def page() -> ResponseReturnValue:
     number = normal_number(request.args.get("number", FIRST_TEST_NUMBER))
     channel = request.args.get("channel", "sms")
     channel = channel if channel in CHANNELS else "sms"
-    form = PreviewForm(formdata=None, number=number, channel=channel, locale=request.args.get("locale", "en"))
+    locale = request.args.get("locale", "en")
+    if is_test_number(number):  # the language the conversation is in now (LANGUAGE may have changed it)
+        with get_db().transaction() as session:
+            contact = preview.find(session, address_of(number, channel))
+            locale = contact.locale if contact is not None and contact.locale_source != "default" else locale
+    form = PreviewForm(formdata=None, number=number, channel=channel, locale=locale)
     form.locale.choices = _languages()
     return _page(form, number, channel)
 

@@ -179,3 +179,15 @@ def test_the_outbox_never_texts_a_test_number(preview_app: Flask, twilio: Twilio
     assert twilio.texts == [] and twilio.attempts == []
     with get_db(preview_app).transaction() as session:
         assert [row.status for row in session.execute(select(Outbox)).scalars()] == ["failed"]
+
+
+def test_the_language_shown_is_the_one_the_conversation_is_in(preview_app: Flask, client: FlaskClient) -> None:
+    """A texter who changed language in the conversation keeps it: the next text does not switch it back."""
+    number = fictional_number(13)
+    text(client, "hola", number)
+    with get_db(preview_app).transaction() as session:
+        contact = session.execute(select(Contact).where(Contact.address == number)).scalar_one()
+        conversations.set_locale(contact, "fr", "chosen")  # as LANGUAGE does
+        session.add(contact)
+    page = client.get(f"/staff/preview/?number={number}&channel=sms&locale=es").get_data(as_text=True)
+    assert re.search(r'<option selected value="fr">|<option value="fr" selected>', page), page
