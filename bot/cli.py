@@ -19,6 +19,7 @@ from bot.config import settings_of
 from bot.core.logsafe import describe_exception
 from bot.core.statuses import STATUSES
 from bot.engine.checks import check_flows
+from bot.engine.diagram import render_svg
 from bot.engine.flow import Node
 from bot.engine.loader import FlowError, load_flows
 from bot.engine.reviews import legal_texts, stale
@@ -81,6 +82,23 @@ def sources_command() -> None:
     click.echo(f"\n== No named reviewer: {len(unnamed)} text(s) (production refuses them)")
     for text in unnamed:
         click.echo(f"  {text.where} ({_review_line(text.node)})")
+
+
+@flows_cli.command("diagram")
+@click.argument("name")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="The SVG file (default: stdout).")
+def diagram_command(name: str, output: str | None) -> None:
+    """Draw the flow NAME (menu, report, rights…) as an SVG diagram, generated from flows/ as loaded."""
+    flows = load_flows(settings_of(current_app).flows_dir)
+    if name not in flows.flows:
+        raise click.ClickException(f"no flow named {name!r}; the flows are: {', '.join(sorted(flows.flows))}")
+    svg = render_svg(flows.flows[name])
+    if output:
+        with open(output, "w", encoding="utf-8") as out:
+            out.write(svg)
+        click.echo(f"{name}: {len(flows.flows[name].nodes)} nodes drawn to {output}")
+    else:
+        click.echo(svg, nl=False)
 
 
 def _review_line(node: Node) -> str:
@@ -303,6 +321,9 @@ def staff_demo_command(url: str, show_code: bool) -> None:
         f"  second factor: add the key {secret} to an authenticator app ({mfa.provisioning_uri(secret, DEMO_EMAIL)})"
     )
     click.echo("  or get the current code with: FLASK_DEBUG=1 .venv/bin/flask --app wsgi staff demo --code")
+    base = url.rstrip("/")
+    click.echo(f"Phone preview (text the bot from a test number, see replies and their cost): {base}/preview/")
+    click.echo(f"Content review (legal texts, sources, translations, flow diagrams): {base}/content/")
 
 
 outbox_cli = AppGroup("outbox", help="Send queued texts and alerts.")

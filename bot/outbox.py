@@ -104,6 +104,8 @@ class Worker:
                 message, contact = found
                 if contact.opted_out:  # checked again at send time: STOP may have come after the queueing
                     return self._finish(session, item, "opted_out", "contact opted out")
+                if contact.is_test:  # the phone preview's fictional numbers are never texted for real
+                    return self._finish(session, item, "failed", "a test number (phone preview): not sent")
                 recipient, body = conversations.contact_address(contact), message.body
         try:
             if kind == ALERT_EMAIL:

@@ -63,3 +63,40 @@ def test_a_value_verified_before_the_date_was_kept_counts_as_verified_when_saved
     engine.dispose()
     assert rows["LEGAL_HELP_PHONE"].verified_at == rows["LEGAL_HELP_PHONE"].updated_at
     assert rows["FAMILY_SUPPORT_PHONE"].verified_at is None
+
+
+def test_texts_from_test_numbers_before_the_mark_become_test_data(tmp_path: Path) -> None:
+    """0011: a contact at a fictional test number, and its reports, are marked test; others are not."""
+    from bot.storage.models import Contact
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0010")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for number, address in ((1, "+15555550142"), (2, "whatsapp:+15555550143"), (3, "+13125550142")):
+            conn.execute(
+                text(
+                    "INSERT INTO contact (id, address, channel, locale, locale_source, opted_out, created_at) "
+                    "VALUES (:id, :address, 'sms', 'en', 'default', 0, '2026-11-27 15:00:00')"
+                ),
+                {"id": number, "address": address},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO report (ref, contact_id, report_type, status, urgency, urgency_score, "
+                    "urgency_reasons, locale, channel, submitted_at, detained_name, name_key, citizenship, facility, "
+                    "city_or_county, release_due_approximate, still_held, ice_mentioned, ice_took_custody, "
+                    "reporter_name, reporter_relationship, consent_to_contact, media, other_names, birth_country, "
+                    "booking_number, defense_lawyer, arrest_details) VALUES (:ref, :id, 'jail_hold', 'new', "
+                    "'normal', 0, '[]', 'en', 'sms', '2026-11-27 15:00:00', 'A', 'a', 'unknown', 'X', 'Y', 0, "
+                    "'unknown', 'unknown', 'unknown', 'Z', 'friend', 0, '[]', '', '', '', '', '')"
+                ),
+                {"ref": f"R-OLD{number}", "id": number},
+            )
+    upgrade(url)
+    with Session(engine) as session:
+        marked = {c.address: c.is_test for c in session.exec(select(Contact))}
+        reports = {r.ref: r.is_test for r in session.exec(select(Report))}
+    engine.dispose()
+    assert marked == {"+15555550142": True, "whatsapp:+15555550143": True, "+13125550142": False}
+    assert reports == {"R-OLD1": True, "R-OLD2": True, "R-OLD3": False}

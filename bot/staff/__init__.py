@@ -21,6 +21,8 @@ def init_app(app: Flask) -> None:
     from bot.staff.account import bp as account_bp
     from bot.staff.auth import bp as auth_bp
     from bot.staff.auth import login_manager
+    from bot.staff.content import bp as content_bp
+    from bot.staff.preview import bp as preview_bp
     from bot.staff.views import bp as views_bp
 
     secure = not settings_of(app).local
@@ -43,6 +45,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(views_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(preview_bp)
+    app.register_blueprint(content_bp)
     security.init_app(app)
     app.jinja_env.globals["_"] = _  # dashboard words (English for now; extracted into dashboard.pot)
     zone = ZoneInfo(settings_of(app).hotline_timezone)

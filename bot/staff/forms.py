@@ -110,3 +110,24 @@ class ContactSettingForm(FlaskForm):
     key = StringField(validators=[DataRequired(), Length(max=40)])
     value = StringField(_("Value"), validators=[DataRequired(), Length(max=200)])
     verified = BooleanField(_("I checked that this is right today"))
+
+
+PREVIEW_TEXT_MAX = 1600  # what Twilio accepts in one inbound text
+
+
+class PreviewForm(FlaskForm):
+    """One text typed into the phone preview, from a test number, in a language, on a channel."""
+
+    locale = SelectField(_("Language"), choices=[], validators=[DataRequired()])
+    channel = SelectField(
+        _("Channel"), choices=[SelectChoice("sms", "SMS"), SelectChoice("whatsapp", "WhatsApp")], default="sms"
+    )
+    number = StringField(_("Test number"), validators=[DataRequired(), Length(max=32)])
+    body = TextAreaField(_("Text"), validators=[DataRequired(), Length(max=PREVIEW_TEXT_MAX)])
+
+
+class PreviewResetForm(FlaskForm):
+    """Start the test number's conversation over."""
+
+    number = StringField(validators=[DataRequired(), Length(max=32)])
+    channel = StringField(validators=[DataRequired(), Length(max=16)])

@@ -32,6 +32,7 @@ class QueueQuery:
     date_from: str = ""
     date_to: str = ""
     q: str = ""
+    test: str = ""  # "1": show test data too (reports filed through the phone preview)
     page: int = 1
 
     @classmethod
@@ -56,6 +57,7 @@ class QueueQuery:
             date_from=pick("date_from", _is_date(args.get("date_from"))),
             date_to=pick("date_to", _is_date(args.get("date_to"))),
             q=(args.get("q") or "").strip()[:100],
+            test="1" if args.get("test") in ("1", "on", "true") else "",
             page=min(int(page), 100_000) if page.isdigit() and int(page) > 0 else 1,
         )
 
@@ -74,6 +76,7 @@ class QueueQuery:
             submitted_from=start,
             submitted_before=end,
             search=self.q or None,
+            include_test=bool(self.test),
         )
 
     def args(self, **changes: Any) -> dict[str, Any]:

@@ -26,17 +26,20 @@ class WeeklyFacilities:
         return sum(self.counts.get((facility, week), 0) for week in self.weeks)
 
 
-def counts_by_status(session: Session) -> dict[str, int]:
+def counts_by_status(session: Session, include_test: bool = False) -> dict[str, int]:
     """Return how many reports have each status, in workflow order."""
-    rows = stats.counts_by_status(session)
+    rows = stats.counts_by_status(session, include_test)
     return {status: rows.get(status, 0) for status in STATUSES}
 
 
-def weekly_by_facility(session: Session, now: datetime, weeks: int = 12) -> WeeklyFacilities:
+def weekly_by_facility(
+    session: Session, now: datetime, weeks: int = 12, include_test: bool = False
+) -> WeeklyFacilities:
     """Count reports per facility per week over the last `weeks` weeks (facility names any case)."""
     this_monday = now.date() - timedelta(days=now.weekday())
     first = this_monday - timedelta(weeks=weeks - 1)
-    rows = stats.weekly_facility_counts(session, datetime.combine(first, datetime.min.time(), tzinfo=now.tzinfo))
+    since = datetime.combine(first, datetime.min.time(), tzinfo=now.tzinfo)
+    rows = stats.weekly_facility_counts(session, since, include_test)
     labels: dict[str, str] = {}
     per_key: Counter[tuple[str, date]] = Counter()
     totals: Counter[str] = Counter()

@@ -235,14 +235,16 @@ def export() -> ResponseReturnValue:
 def stats_page() -> ResponseReturnValue:
     """Show reports per status and per facility per week, as charts and tables."""
     now = utcnow()
+    include_test = request.args.get("test") == "1"
     with get_db().transaction() as session:
-        by_status = stats.counts_by_status(session)
-        weekly = stats.weekly_by_facility(session, now)
+        by_status = stats.counts_by_status(session, include_test)
+        weekly = stats.weekly_by_facility(session, now, include_test=include_test)
     other = _("Other facilities")
     return render_template(
         "staff/stats.html",
         by_status=by_status,
         weekly=weekly,
+        include_test=include_test,
         other=other,
         status_chart=Markup(charts.status_bars(by_status, _("Reports by status"))),  # noqa: S704 (escaped inside)
         weekly_chart=Markup(charts.weekly_stacked_bars(weekly, _("Reports per week by facility"), other)),  # noqa: S704

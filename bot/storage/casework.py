@@ -31,10 +31,16 @@ class ReportFilter:
     submitted_from: datetime | None = None
     submitted_before: datetime | None = None
     search: str | None = None  # a reference code, or words of the detained person's name
+    include_test: bool = False  # also the reports filed from the phone preview's test numbers
+
+    @staticmethod
+    def real_only() -> Any:
+        """The condition that leaves out test data (reports filed from test numbers)."""
+        return Report.is_test.is_(False)
 
     def conditions(self) -> list[Any]:
         """Return the SQL conditions these filters stand for."""
-        conditions: list[Any] = []
+        conditions: list[Any] = [] if self.include_test else [self.real_only()]
         if self.status == OPEN:
             conditions.append(Report.status != Status.CLOSED)
         elif self.status:
@@ -93,6 +99,7 @@ class QueueRow:
     locale: str
     assignee_id: int | None
     assignee: str | None
+    is_test: bool = False
 
 
 def queue_page(session: Session, filters: ReportFilter, *, page: int, per_page: int) -> tuple[list[QueueRow], int]:
@@ -114,6 +121,7 @@ def queue_page(session: Session, filters: ReportFilter, *, page: int, per_page: 
             Report.locale,
             Assignment.staff_id,
             assignee,
+            Report.is_test,
         )
         .outerjoin(Assignment, Assignment.report_id == Report.id)
         .outerjoin(StaffUser, StaffUser.id == Assignment.staff_id)
@@ -135,8 +143,7 @@ def reports_for_export(
 ) -> Iterator[tuple[Report, list[str]]]:
     """Yield (report, related refs) for the export, most urgent and oldest first, in batches."""
     query = select(Report).order_by(Report.urgency_score.desc(), Report.submitted_at, Report.id)
-    if filters is not None:
-        query = query.where(*filters.conditions())
+    query = query.where(*(filters or ReportFilter()).conditions())  # no test data unless the filters ask
     if status:
         query = query.where(Report.status == status)
     if state:
@@ -277,10 +284,12 @@ def urgency_may_change(
 
 
 def critical_not_alerted(session: Session, limit: int) -> Iterator[Report]:
-    """Yield up to `limit` open critical reports with no alert event yet."""
+    """Yield up to `limit` open critical reports with no alert event yet (test data never pages anyone)."""
     alerted = exists().where(ReportEvent.report_id == Report.id, ReportEvent.kind == "alert")
     yield from session.execute(
-        select(Report).where(Report.urgency == "critical", Report.status != Status.CLOSED, ~alerted).limit(limit)
+        select(Report)
+        .where(Report.urgency == "critical", Report.status != Status.CLOSED, ReportFilter.real_only(), ~alerted)
+        .limit(limit)
     ).scalars()
 
 

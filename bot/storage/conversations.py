@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from bot.core.fictional import is_test_number
 from bot.core.inbound import Inbound
 from bot.core.segments import count_segments
 from bot.core.text import from_raw_bytes, raw_bytes, storable
@@ -33,7 +34,13 @@ def upsert_contact(session: Session, address: str, channel: str) -> Contact:
     session.execute(
         _insert(session, Contact)
         .values(
-            address=address, channel=channel, locale="en", locale_source="default", opted_out=False, created_at=utcnow()
+            address=address,
+            channel=channel,
+            locale="en",
+            locale_source="default",
+            opted_out=False,
+            created_at=utcnow(),
+            is_test=is_test_number(address),
         )
         .on_conflict_do_nothing(index_elements=["address"])
     )

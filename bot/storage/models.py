@@ -52,6 +52,7 @@ class Contact(SQLModel, table=True):
     opted_out: bool = Field(default=False)
     opted_out_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    is_test: bool = Field(default=False, index=True)  # a fictional test number (the phone preview)
 
 
 class Conversation(SQLModel, table=True):
@@ -91,6 +92,7 @@ class Report(SQLModel, table=True):
     status: str = Field(default="new", max_length=24, index=True)
     urgency: str = Field(default="normal", max_length=12, index=True)  # critical | high | normal
     urgency_score: int = Field(default=0, index=True)
+    is_test: bool = Field(default=False, index=True)  # filed from a test number: hidden unless staff show test data
     urgency_reasons: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     locale: str = Field(default="en", max_length=16)
     channel: str = Field(default="sms", max_length=16)

@@ -83,6 +83,7 @@ def create_report(
         submitted_at=now,
         urgency=assessment.level,
         urgency_score=assessment.score,
+        is_test=contact.is_test,
         urgency_reasons=[r.to_dict() for r in assessment.reasons],
         name_key=name_key(fields.values["detained_name"])[:200],
         **fields.values,
@@ -149,6 +150,7 @@ def _link_same_person(session: Session, report: Report) -> None:
     mine = Candidate(report.id, report.name_key, report.detained_dob, report.facility, report.submitted_at)
     nearby = select(Report).where(
         Report.id != report.id,
+        Report.is_test == report.is_test,  # a preview's made-up person is never linked to a real report
         or_(
             Report.detained_dob == report.detained_dob if report.detained_dob else false(),
             Report.submitted_at >= report.submitted_at - SAME_FACILITY_WINDOW,

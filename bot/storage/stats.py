@@ -11,9 +11,15 @@ from sqlmodel import Session
 from bot.storage.models import Report
 
 
-def counts_by_status(session: Session) -> dict[str, int]:
+def _shown(include_test: bool) -> list[Any]:
+    """The condition leaving out test data (reports from the phone preview's test numbers), unless asked."""
+    return [] if include_test else [Report.is_test.is_(False)]
+
+
+def counts_by_status(session: Session, include_test: bool = False) -> dict[str, int]:
     """Return how many reports have each status (statuses no report has are left out)."""
-    return dict(session.execute(select(Report.status, func.count()).group_by(Report.status)).all())
+    query = select(Report.status, func.count()).where(*_shown(include_test)).group_by(Report.status)
+    return dict(session.execute(query).all())
 
 
 def _week_of(session: Session) -> Any:
@@ -23,13 +29,15 @@ def _week_of(session: Session) -> Any:
     return func.date(Report.submitted_at, "-6 days", "weekday 1")
 
 
-def weekly_facility_counts(session: Session, since: datetime) -> list[tuple[date, str, str, int]]:
+def weekly_facility_counts(
+    session: Session, since: datetime, include_test: bool = False
+) -> list[tuple[date, str, str, int]]:
     """Count reports submitted since `since` per week and facility: (Monday, name lower-cased, a spelling, count)."""
     week = _week_of(session)
     name = func.lower(func.trim(Report.facility))
     rows = session.execute(
         select(week, name, func.min(Report.facility), func.count())
-        .where(Report.submitted_at >= since)
+        .where(Report.submitted_at >= since, *_shown(include_test))
         .group_by(week, name)
     ).all()
     return [

@@ -16,12 +16,15 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from bot.config import PROJECT_ROOT
 from bot.storage.database import get_db
 from bot.twilio.stub import TwilioStub
 from tests.conftest import make_app
 from tests.staff.conftest import spanish_locales, staff_settings  # noqa: F401 (a fixture used here)
 
 CHROMIUM = "/usr/bin/chromium"
+# Screenshots the browser tests keep, for people to look at (git-ignored; CI may collect the folder).
+ARTEFACTS = Path(os.environ.get("HOLDLINE_ARTEFACTS", PROJECT_ROOT / "test-results" / "screenshots"))
 REQUIRE = os.environ.get("HOLDLINE_REQUIRE_BROWSER", "") == "1"
 LAUNCH_ARGS = [
     "--headless",
@@ -77,6 +80,25 @@ def served(browser: Any, sqlite_url: str, twilio: TwilioStub, spanish_locales: P
     yield app, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     get_db(app).dispose()
+
+
+@pytest.fixture
+def served_catalogs(browser: Any, sqlite_url: str, twilio: TwilioStub) -> Iterator[tuple[Flask, str]]:
+    """Like `served`, with the hotline's real catalogs (locales/): the bot speaks every language it ships."""
+    app = make_app(sqlite_url, **staff_settings(twilio, PROJECT_ROOT / "locales"))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    get_db(app).dispose()
+
+
+@pytest.fixture
+def artefacts() -> Path:
+    """The folder screenshots are saved in (test-results/screenshots/, or $HOLDLINE_ARTEFACTS)."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTEFACTS
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ GOOD_SECRETS = {
     "SECRET_KEY": "5f2b9c0e8a7d4e1f9b3c6a2d8e0f1a4b",
     "TWILIO_AUTH_TOKEN": "2108931f78ae9f6a3eaeb38b71f20513",
 }
-SAMPLE_VALUES = {"ref": "R-AAAA", "user_id": 1, "action": "disable", "filename": "staff.css"}
+SAMPLE_VALUES = {"ref": "R-AAAA", "user_id": 1, "action": "disable", "filename": "staff.css", "name": "menu"}
 
 
 def _dashboard_urls(app: Flask) -> list[tuple[str, str]]:
