@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import yaml
 
 from bot.answers.base import ParseContext, Parsed, fail
 from bot.answers.fuzzy import closest
-from bot.answers.leading import contradicted, leading
+from bot.answers.leading import UNSURE, collapsed, contains, contradicted, leading
 from bot.core.text import is_unspaced, normalize
 
 _LEADING_NUMBER = re.compile(r"^(\d{1,2})\b")
@@ -121,17 +122,38 @@ def _contained(said: str, ctx: ParseContext) -> Parsed:
 def parse_yes_no(text: str, ctx: ParseContext) -> Parsed:
     """Read yes, no or (where allowed) 'I don't know' from how the answer begins, in the texter's words.
 
-    'ya no está ahí' is no, 'sí claro' and 'yes it is' are yes, 'not sure tbh' is don't know; an
-    answer that also says the opposite ('yes no', 'sí, no sé'), or a question, is asked again.
+    'ya no está ahí' is no, 'sí claro' and 'yes it is' are yes, 'siii' is 'si', '👍' is yes, 'not sure tbh'
+    and 'la verdad no sé' are don't know; an answer that also says the opposite ('yes no', 'sí, no sé'),
+    hedges ('chyba tak', 'creo que sí'), or asks ('no?', 'what is a detainer?') is asked again.
     """
-    said = normalize(text)
+    said = normalize(text, pictographs=True)
     if not said:
         return fail()
-    reading = leading(text, ctx.words)
-    if reading is None or contradicted(reading, ctx.words):
+    words = ctx.words
+    reading = leading(said, words)
+    if reading is None:  # 'siiii', 'nãoo': letters typed over and over
+        words = {name: [collapsed(phrase) for phrase in phrases] for name, phrases in ctx.words.items()}
+        said = collapsed(said)
+        reading = leading(said, words)
+    if reading is None:  # 'la verdad no sé', '我也不知道': unsure, unless it also hedges
+        known = contains(said, words, UNSURE) == "dont_know"
+        return _dont_know(ctx) if known and contains(said, words, ("maybe",)) is None else fail()
+    if reading.name == "maybe":  # 'tal vez, no estoy segura' is don't know; 'tal vez' alone is asked again
+        return _dont_know(ctx) if contains(reading.rest, words, ("dont_know",)) else fail()
+    if contradicted(reading, words):
         return fail()
     if reading.name == "dont_know":
-        return Parsed(ok=True, value="unknown") if ctx.options.get("dont_know") else fail()
-    if reading.rest and text.strip().endswith("?"):  # "yes? what does that mean?" is a question
+        return _dont_know(ctx)
+    if _asks(text):  # "no?", "yes? what does that mean" is a question
         return fail()
     return Parsed(ok=True, value=reading.name)
+
+
+def _dont_know(ctx: ParseContext) -> Parsed:
+    """'I don't know', where the question offers it; else the question is asked again."""
+    return Parsed(ok=True, value="unknown") if ctx.options.get("dont_know") else fail()
+
+
+def _asks(text: str) -> bool:
+    """Whether a text holds a question mark of any script ('?', '¿', '？', '؟', '❓'): 'no? what is that'."""
+    return any("QUESTION MARK" in unicodedata.name(ch, "") for ch in text if not ch.isalnum() and not ch.isspace())

@@ -7,8 +7,8 @@ from bot.core.text import normalize
 
 
 def parse_review(text: str, ctx: ParseContext) -> Parsed:
-    """Return 'yes', or 'edit:N' for a line number shown in the summary."""
-    said = normalize(text)
+    """Return 'yes' (a whole yes word, '👍' too), or 'edit:N' for a line number shown in the summary."""
+    said = normalize(text, pictographs=True)
     if said in ctx.words.get("yes", []):
         return Parsed(ok=True, value="yes")
     for value, words in ctx.choices.items():

@@ -23,18 +23,45 @@ def fold_digits(text: str) -> str:
     return "".join(str(unicodedata.digit(ch)) if unicodedata.category(ch) == "Nd" else ch for ch in text)
 
 
-def normalize(text: str) -> str:
-    """Fold case, accents and digits, drop apostrophes, turn other punctuation and symbols into spaces."""
+def normalize(text: str, *, pictographs: bool = False) -> str:
+    """Fold case, accents and digits, drop apostrophes, turn other punctuation and symbols into spaces.
+
+    With `pictographs`, emoji and other pictographs ('👍🏽', '✅', '🤷‍♀️') are kept as words of their own,
+    without skin tone, variation or joined parts: yes/no answers and their word lists read them.
+    """
     folded = fold_digits(strip_accents(text).casefold())
     for mark in APOSTROPHES:
         folded = folded.replace(mark, "")
-    kept = "".join(" " if unicodedata.category(ch)[0] in "PSZC" else ch for ch in folded)
-    return _SPACES.sub(" ", kept).strip()
+    kept: list[str] = []
+    after = ""  # the last pictograph kept: a joiner after it joins the next character to it
+    for ch in folded:
+        if ch in _INVISIBLE:
+            continue
+        if after and ch == _JOINER:
+            after = _JOINER
+        elif after == _JOINER:
+            after = ch if _is_pictograph(ch) else ""  # '🤷' + joiner + '♀' stays '🤷'
+        elif pictographs and _is_pictograph(ch):
+            kept.append(f" {ch} ")
+            after = ch
+        else:
+            kept.append(" " if unicodedata.category(ch)[0] in "PSZC" else ch)
+            after = ""
+    return _SPACES.sub(" ", "".join(kept)).strip()
+
+
+_JOINER = "\u200d"  # zero-width joiner: '🤷' + joiner + '♀' is one pictograph
+_INVISIBLE = frozenset("\ufe0e\ufe0f") | frozenset(chr(c) for c in range(0x1F3FB, 0x1F400))  # variation, skin tone
+
+
+def _is_pictograph(ch: str) -> bool:
+    """Whether a character is an emoji or a like symbol (not ©, °, or a currency sign)."""
+    return unicodedata.category(ch) == "So" and ord(ch) >= 0x2190
 
 
 def split_words(words: str) -> list[str]:
     """Turn a translatable 'stop, stop texting me, quit' list into normalised phrases."""
-    return [phrase for phrase in (normalize(part) for part in words.split(",")) if phrase]
+    return [phrase for phrase in (normalize(part, pictographs=True) for part in words.split(",")) if phrase]
 
 
 # What no database column can hold: NUL (PostgreSQL text) and lone surrogates (not encodable as UTF-8).

@@ -380,7 +380,7 @@ class FlowWalker:
         """After reading an answer back: YES keeps it, NO asks again, anything else is a new answer."""
         turn, st, node = self.turn, self.turn.state, self.current()
         pending = st.pending
-        words = {name: turn.answer_words(name) for name in ("yes", "no", "dont_know")}
+        words = {name: turn.answer_words(name) for name in ("yes", "no", "dont_know", "maybe")}
         said = turn.answering.yes_no(turn.inputs.text, ParseContext(words=words, locale=turn.locale))
         if said.ok and said.value == "yes":
             value, shown = (pending.value, pending.shown) if pending else (None, None)
