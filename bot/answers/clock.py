@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.answers.day_parts import word_list, word_table
+from bot.core.text import is_unspaced
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def _pattern() -> re.Pattern[str]:
         (?P<hour>\d{{1,2}})
         (?:\s*[:h]\s*(?P<minute>\d{{2}})|\.(?P<dot_minute>\d{{2}}))?
         (?:\s+(?P<fraction>{fractions}))?
-        (?:\s*(?P<suffix>a\.?\s?m\.?|p\.?\s?m\.?|a|p|{suffixes}))?
+        (?:(?P<half>[ap])|\s*(?P<suffix>a\.?\s?m\.?|p\.?\s?m\.?|{suffixes}))?
         (?![\w/\-])
         """,
         re.VERBOSE,
@@ -59,7 +60,8 @@ _CHINESE_CLOCK = re.compile(r"(?P<hour>\d{1,2})\s*[点點时時](?:\s*(?P<minute
 def read_clock(said: str) -> tuple[Clock | None, str]:
     """Find a clock time in a cleaned text and return it with the rest of the text; raise BadClock if it cannot be."""
     for match in _pattern().finditer(said):
-        lead, suffix = match.group("lead"), (match.group("suffix") or "").replace(".", "").replace(" ", "")
+        lead = match.group("lead")
+        suffix = (match.group("half") or match.group("suffix") or "").replace(".", "").replace(" ", "")
         minute_text = match.group("minute") or match.group("dot_minute")
         if not (lead or suffix or match.group("minute") or match.group("approx")):
             continue  # a bare number ('nov 25') is a day, not a time
@@ -102,3 +104,34 @@ def _edge_filler() -> re.Pattern[str]:
 def trim_edges(said: str) -> str:
     """Drop the small words left at either end once a clock time or part of the day is taken out ('at', 'y', 'de')."""
     return _edge_filler().sub("", said).strip()
+
+
+def _trailing(said: str) -> str:
+    """Drop the small words left at the end only."""
+    words = _alternatives(word_list("edge_words"))
+    return re.sub(rf"(?:^|\s+)(?:(?:{words})(?:\s+|$))+$", "", said).strip()
+
+
+def rest_readings(rest: str) -> list[str]:
+    """What is left once a clock time or part of the day is out, to read as a day: ends trimmed, then the start too.
+
+    'el 30' stays 'el 30' (a day of the month), while 'de ayer' becomes 'ayer'.
+    """
+    return list(dict.fromkeys(text for text in (_trailing(rest), trim_edges(rest)) if text))
+
+
+@cache
+def _approximately() -> re.Pattern[str]:
+    words = "|".join(
+        rf"(?<!\w){re.escape(word)}(?!\w)" if not is_unspaced(word) else re.escape(word)
+        for word in sorted(word_list("approximately"), key=len, reverse=True)
+    )
+    return re.compile(words)
+
+
+def take_approximately(said: str) -> tuple[bool, str]:
+    """Find a word that makes the answer approximate ('vers midi', '大概', '3点左右') and return the rest without it."""
+    match = _approximately().search(said)
+    if not match:
+        return False, said
+    return True, cut(said, match.start(), match.end())

@@ -22,10 +22,10 @@ from dateparser.languages.loader import default_loader
 from rapidfuzz.distance import OSA
 
 from bot.answers.base import ParseContext, Parsed, fail
-from bot.answers.clock import BadClock, read_clock, trim_edges
+from bot.answers.clock import BadClock, read_clock, rest_readings, take_approximately, trim_edges
 from bot.answers.day_parts import aliases, day_of_month_pattern, numerals_to_digits, read_part, word_list
 from bot.answers.fuzzy import closest
-from bot.core.text import APOSTROPHES, fold_digits
+from bot.core.text import APOSTROPHES, fold_digits, is_unspaced
 
 OLDEST_YEAR = 1900
 YEARS_AHEAD = 10
@@ -64,7 +64,7 @@ def local_now(ctx: ParseContext) -> datetime:
 
 
 def clean(text: str) -> str:
-    """Fold case and Latin accents, make digits ASCII, keep the date marks ('/', ':', '.') people type."""
+    """Fold case and Latin accents, make digits (and number characters) ASCII, keep the date marks ('/', ':', '.')."""
     out = []
     for ch in fold_digits(text.casefold()):
         if ch == "ł":
@@ -77,6 +77,7 @@ def clean(text: str) -> str:
             out.append(ch)
     folded = "".join(out)
     folded = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", folded)  # 'apres-midi' -> 'apres midi'
+    folded = numerals_to_digits(folded)  # '十一月二十八日' -> '11月28日'
     return _TRAILING_MARKS.sub("", _SPACES.sub(" ", folded)).strip()
 
 
@@ -149,11 +150,12 @@ def _fix_typos(said: str, languages: tuple[str, ...]) -> str:
     return _WORD.sub(fix, said)
 
 
-def _translate(said: str, locale: str) -> str:
+def translate(said: str, locale: str) -> str:
     """Swap the words dateparser does not know for ones it does (Kreyòl, Mexican Spanish, Levantine Arabic)."""
     table = aliases(language_of(locale))
     for phrase in sorted(table, key=len, reverse=True):
-        said = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", table[phrase], said)
+        bounded = re.escape(phrase) if is_unspaced(phrase) else rf"(?<!\w){re.escape(phrase)}(?!\w)"
+        said = re.sub(bounded, table[phrase], said)
     return said
 
 
@@ -273,7 +275,7 @@ def read_day(said: str, ctx: ParseContext, now: datetime) -> Day | None:
     prefer_future = ctx.options.get("prefer") == "future"
     order = date_order(ctx.locale)
     languages = dateparser_languages(ctx.locale)
-    said = _translate(numerals_to_digits(said), ctx.locale)
+    said = translate(said, ctx.locale)
     today = now.date()
     of_month = _day_of_month(said, today, prefer_future)
     if of_month:
@@ -368,15 +370,15 @@ def _day_said(said: str, ctx: ParseContext, now: datetime) -> Day | None:
         if day is not None:
             return day
     try:
-        clock, rest = read_clock(numerals_to_digits(said))
+        clock, rest = read_clock(said)
     except BadClock:
         return None
     part, rest = read_part(rest)
     if clock is None and part is None:
         return None
-    rest = trim_edges(rest)
-    if rest:
-        return read_day(rest, ctx, now)
+    rest = take_approximately(rest)[1]
+    if trim_edges(rest):
+        return next(filter(None, (read_day(text, ctx, now) for text in rest_readings(rest))), None)
     if part is not None:  # 'last night', 'anoche', 'this morning': the day it names
         return Day(now.date() - timedelta(days=part.days_back))
     return None  # 'at 8' says no day

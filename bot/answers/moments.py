@@ -6,18 +6,19 @@ daylight-saving change. dateparser alone ignores 'at 8' and 'a las 3' and reads 
 A time without a day is the latest one not after now ('8pm' said at 9am is yesterday's); a part of
 the day without a day is today's. An hour of 1-11 without am/pm is the latest reading not after now
 when the day is today or not said, else 1-6 is afternoon and 7-11 morning ('ayer a las 3' is 15:00,
-'Nov 25 at 8' is 08:00). The day follows the date parser's `prefer` option.
+'Nov 25 at 8' is 08:00), and read back for a YES. The day follows the date parser's `prefer` option.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from dateparser.date import DateDataParser
 
 from bot.answers.base import ParseContext, Parsed, fail
-from bot.answers.clock import BadClock, Clock, read_clock, trim_edges
-from bot.answers.dates import clean, dateparser_languages, local_now, read_day
+from bot.answers.clock import BadClock, Clock, read_clock, rest_readings, take_approximately, trim_edges
+from bot.answers.dates import clean, dateparser_languages, local_now, read_day, translate
 from bot.answers.day_parts import read_part
 
 AFTERNOON_UNTIL = 6  # without am/pm, 'at 3' on another day is 15:00 and 'at 8' is 08:00
@@ -33,7 +34,7 @@ def _relative_time(said: str, ctx: ParseContext, now: datetime) -> datetime | No
         languages=list(dateparser_languages(ctx.locale)),
         settings={"RELATIVE_BASE": now.replace(tzinfo=None), "RETURN_TIME_AS_PERIOD": True},
     )
-    data = parser.get_date_data(said)
+    data = parser.get_date_data(translate(said, ctx.locale))
     if data.date_obj is None or data.period != "time" or data.date_obj.tzinfo is not None:
         return None
     # Move the real 'now' by the difference in UTC (aware arithmetic in one zone is wall-clock arithmetic),
@@ -83,7 +84,7 @@ def parse_datetime(text: str, ctx: ParseContext) -> Parsed:
     except BadClock:
         return fail()
     part, rest = read_part(rest)
-    rest = trim_edges(rest)
+    roughly, rest = take_approximately(rest) if clock is not None or part is not None else (False, rest)
 
     if clock is None and part is None:
         moment = _relative_time(said, ctx, now)
@@ -94,10 +95,15 @@ def parse_datetime(text: str, ctx: ParseContext) -> Parsed:
             return fail()
         return _value(_at(day.value, 0, 0, now), now, date_only=True, approximate=False)
 
-    day_read = read_day(rest, ctx, now) if rest else None
-    if rest and day_read is None:
+    day_read = next(filter(None, (read_day(text, ctx, now) for text in rest_readings(rest))), None)
+    if rest and trim_edges(rest) and day_read is None:
+        moment = _relative_time(said, ctx, now)  # 'il y a 2 heures': no clock time after all
+        if moment is not None:
+            return _value(moment, now, date_only=False, approximate=False)
         return fail()
     day = day_read.value if day_read else None
+    if roughly and clock is not None:
+        clock = replace(clock, approximate=True)
     if day is None and part is not None and part.days_back:
         day = now.date() - timedelta(days=part.days_back)
 
@@ -109,11 +115,13 @@ def parse_datetime(text: str, ctx: ParseContext) -> Parsed:
             clock = Clock(0, clock.minute, True, clock.approximate)
             day = day + timedelta(days=1) if day is not None else None
         at = _settle_hour(clock, day, now)
-        return _value(at, now, date_only=False, approximate=clock.approximate)
+        parsed = _value(at, now, date_only=False, approximate=clock.approximate)
+        # 'yesterday at 8' without am/pm: the likelier half of the day, read back to be sure.
+        return parsed if clock.settled else replace(parsed, confirm="confirm_time")
 
     assert part is not None
     day = day or now.date()
     at = _at(day, part.hour, 0, now)
     if day == now.date() and not part.exact and part.starts <= now.hour < part.hour:
         at = now  # 'this morning', said at 7:30, is no later than 7:30
-    return _value(at, now, date_only=False, approximate=not part.exact)
+    return _value(at, now, date_only=False, approximate=roughly or not part.exact)
