@@ -22,9 +22,10 @@ from dateparser.languages.loader import default_loader
 from rapidfuzz.distance import OSA
 
 from bot.answers.base import ParseContext, Parsed, fail
-from bot.answers.day_parts import aliases, day_of_month_pattern, read_part
+from bot.answers.clock import BadClock, read_clock, rest_readings, take_approximately, trim_edges
+from bot.answers.day_parts import aliases, day_of_month_pattern, numerals_to_digits, read_part, word_list
 from bot.answers.fuzzy import closest
-from bot.core.text import APOSTROPHES, fold_digits
+from bot.core.text import APOSTROPHES, fold_digits, is_unspaced
 
 OLDEST_YEAR = 1900
 YEARS_AHEAD = 10
@@ -34,7 +35,6 @@ _DATE_ORDER = {"ht": "DMY"}
 
 _NUMERIC = re.compile(r"(\d{1,4})(?:\s*[/.\-]\s*|\s+)(\d{1,2})(?:(?:\s*[/.\-]\s*|\s+)('?\d{1,2}|\d{4}))?")
 _CHINESE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]?")
-_LEADING_FILLER = re.compile(r"^(?:(?:on|the|el|la|le|w|em|no|dia|dnia|of)\s+)+")
 _ONLY_NUMBERS = re.compile(r"[\d\s/.\-']+")
 # A lone word of one or two letters is not a date ('mi', 'so'), though dateparser reads weekdays in them.
 _SHORT_WORD = re.compile(r"[a-z]{1,2}")
@@ -48,10 +48,11 @@ _ACCEPTED_PERIODS = {"day", "time"}
 
 @dataclass(frozen=True)
 class Day:
-    """A date read from an answer, and whether its year was typed with two digits."""
+    """A date read from an answer, whether its year was typed with two digits, and whether it was typed at all."""
 
     value: date
     short_year: bool = False
+    year_typed: bool = False
 
 
 def local_now(ctx: ParseContext) -> datetime:
@@ -63,7 +64,7 @@ def local_now(ctx: ParseContext) -> datetime:
 
 
 def clean(text: str) -> str:
-    """Fold case and Latin accents, make digits ASCII, keep the date marks ('/', ':', '.') people type."""
+    """Fold case and Latin accents, make digits (and number characters) ASCII, keep the date marks ('/', ':', '.')."""
     out = []
     for ch in fold_digits(text.casefold()):
         if ch == "ł":
@@ -76,6 +77,7 @@ def clean(text: str) -> str:
             out.append(ch)
     folded = "".join(out)
     folded = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", folded)  # 'apres-midi' -> 'apres midi'
+    folded = numerals_to_digits(folded)  # '十一月二十八日' -> '11月28日'
     return _TRAILING_MARKS.sub("", _SPACES.sub(" ", folded)).strip()
 
 
@@ -148,11 +150,12 @@ def _fix_typos(said: str, languages: tuple[str, ...]) -> str:
     return _WORD.sub(fix, said)
 
 
-def _translate(said: str, locale: str) -> str:
+def translate(said: str, locale: str) -> str:
     """Swap the words dateparser does not know for ones it does (Kreyòl, Mexican Spanish, Levantine Arabic)."""
     table = aliases(language_of(locale))
     for phrase in sorted(table, key=len, reverse=True):
-        said = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", table[phrase], said)
+        bounded = re.escape(phrase) if is_unspaced(phrase) else rf"(?<!\w){re.escape(phrase)}(?!\w)"
+        said = re.sub(bounded, table[phrase], said)
     return said
 
 
@@ -209,7 +212,7 @@ def _numeric(said: str, order: str, today: date, prefer_future: bool) -> Day | N
             continue
         year, short = _full_year(typed_year, today)
         try:
-            return Day(date(year, month, day), short_year=short)
+            return Day(date(year, month, day), short_year=short, year_typed=True)
         except ValueError:
             continue
     return None
@@ -237,13 +240,27 @@ def _with_dateparser(
     found = data.date_obj
     if found.tzinfo is not None:  # the text named a zone ('3pm EST'): read the date in ours
         found = found.astimezone(now.tzinfo)
-    short = not re.search(r"\d{4}", said) and bool(re.search(rf"(?<!\d)'?{found.year % 100:02d}$", said))
-    return Day(found.date(), short_year=short)
+    four = bool(re.search(r"\d{4}", said))
+    short = not four and bool(re.search(rf"(?<!\d)'?{found.year % 100:02d}$", said))
+    return Day(found.date(), short_year=short, year_typed=four or short)
+
+
+@lru_cache(maxsize=1)
+def _leading_words() -> re.Pattern[str]:
+    words = "|".join(re.escape(word) for word in sorted(word_list("leading_words"), key=len, reverse=True))
+    return re.compile(rf"^(?:(?:{words})\s+)+")
+
+
+@lru_cache(maxsize=1)
+def _ordinal_suffix() -> re.Pattern[str]:
+    ordinals = "|".join(re.escape(word) for word in sorted(word_list("ordinals"), key=len, reverse=True))
+    return re.compile(rf"(?<!\d)(\d{{1,2}})-?(?:{ordinals})(?!\w)")
 
 
 def _attempts(said: str, languages: tuple[str, ...]) -> Iterator[str]:
-    """Yield the answer as typed, without a leading 'on'/'el', then with typos fixed (only if needed)."""
-    plain = list(dict.fromkeys([said, _LEADING_FILLER.sub("", said)]))
+    """Yield the answer as typed, without a leading 'on'/'el' or ordinal marks ('1º'), then with typos fixed."""
+    bare = _leading_words().sub("", said)
+    plain = list(dict.fromkeys([said, bare, _ordinal_suffix().sub(r"\1", bare)]))
     yield from plain
     for attempt in plain:
         fixed = _fix_typos(attempt, languages)
@@ -258,11 +275,14 @@ def read_day(said: str, ctx: ParseContext, now: datetime) -> Day | None:
     prefer_future = ctx.options.get("prefer") == "future"
     order = date_order(ctx.locale)
     languages = dateparser_languages(ctx.locale)
-    said = _translate(said, ctx.locale)
+    said = translate(said, ctx.locale)
     today = now.date()
     of_month = _day_of_month(said, today, prefer_future)
     if of_month:
         return of_month
+    named = _weekday_and_date(said, ctx, now)
+    if named is not None:
+        return named or None
     for attempt in _attempts(said, languages):
         day = _numeric(attempt, order, today, prefer_future) or _with_dateparser(
             attempt, languages, order, now, prefer_future
@@ -272,13 +292,39 @@ def read_day(said: str, ctx: ParseContext, now: datetime) -> Day | None:
     return None
 
 
-def _day_of_month(said: str, today: date, prefer_future: bool) -> Day | None:
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday_and_date(said: str, ctx: ParseContext, now: datetime) -> Day | bool | None:
+    """'monday the 30th', 'le vendredi 27', 'sabado 28': the date, if it falls on that weekday.
+
+    None when the answer is not a weekday before a date; False when the date is not on that weekday
+    (the texter is asked again rather than one of the two believed).
+    """
+    first, _, rest = _leading_words().sub("", said).partition(" ")
+    first = first.rstrip(",")
+    if not rest:
+        return None
+    vocabulary = _vocabulary(dateparser_languages(ctx.locale))
+    weekday = next((number for number, name in enumerate(_WEEKDAYS) if first in vocabulary.get(name, ())), None)
+    if weekday is None:
+        return None
+    rest = rest.strip(", ")
+    # A number after a weekday is its day of the month ('sabado 28').
+    day = _day_of_month(rest, now.date(), False, bare=True) if rest.isdigit() else read_day(rest, ctx, now)
+    if day is None:
+        return None
+    return day if day.value.weekday() == weekday else False
+
+
+def _day_of_month(said: str, today: date, prefer_future: bool, *, bare: bool = False) -> Day | None:
     """'the 28th', 'el 28', 'le 28', '28号': the latest such day not after today (or the next, preferring the future).
 
-    A bare '28' is not read this way: without 'the' or 'th' it may be anything.
+    A bare '28' is not read this way (without 'the' or 'th' it may be anything), unless `bare` says
+    it follows a weekday.
     """
     match = day_of_month_pattern().fullmatch(said)
-    if not match or match.group(0) == match.group("day"):
+    if not match or (match.group(0) == match.group("day") and not bare):
         return None
     number, step = int(match.group("day")), 1 if prefer_future else -1
     month = date(today.year, today.month, 1)
@@ -303,16 +349,47 @@ def parse_date(text: str, ctx: ParseContext) -> Parsed:
         return Parsed(ok=True, value="unknown")
     now = local_now(ctx)
     said = clean(text)
-    day = read_day(said, ctx, now)
-    if day is None:  # 'yesterday morning', 'anoche', 'hier soir': the day, whatever the part of it
-        part, rest = read_part(said)
-        if part is not None:
-            day = read_day(rest, ctx, now) if rest else Day(now.date() - timedelta(days=part.days_back))
+    day = _day_said(said, ctx, now)
     if day is None:
         return fail()  # the question's own hint says what kind of date, and whether SKIP works
     found = day.value
-    if ctx.options.get("past_only") and found > now.date():
-        if not day.short_year:
-            return fail("date_future_hint")
-        found = found.replace(year=found.year - 100)  # '3/4/30' on a birth date is 1930
+    if ctx.options.get("past_only"):
+        if found > now.date():
+            if not day.short_year:
+                return fail("date_future_hint")
+            found = found.replace(year=found.year - 100)  # '3/4/30' on a birth date is 1930
+        elif not day.year_typed and _nearer_ahead(found, now.date()):
+            return fail("date_future_hint")  # '12/5' said on 2 December: this year's, still to come
     return Parsed(ok=True, value=found.isoformat())
+
+
+def _day_said(said: str, ctx: ParseContext, now: datetime) -> Day | None:
+    """The day an answer names, whatever time or part of the day comes with it ('ayer como a las 3', 'hier soir')."""
+    if read_part(said)[0] is None:  # with a part of the day, the rest is read alone ('manha' is no 'amanha')
+        day = read_day(said, ctx, now)
+        if day is not None:
+            return day
+    try:
+        clock, rest = read_clock(said)
+    except BadClock:
+        return None
+    part, rest = read_part(rest)
+    if clock is None and part is None:
+        return None
+    rest = take_approximately(rest)[1]
+    if trim_edges(rest):
+        return next(filter(None, (read_day(text, ctx, now) for text in rest_readings(rest))), None)
+    if part is not None:  # 'last night', 'anoche', 'this morning': the day it names
+        return Day(now.date() - timedelta(days=part.days_back))
+    return None  # 'at 8' says no day
+
+
+def _nearer_ahead(found: date, today: date) -> bool:
+    """Whether a date typed without a year, read as last year's, falls nearer ahead this year than behind."""
+    if found.year >= today.year:
+        return False
+    try:
+        ahead = found.replace(year=today.year)
+    except ValueError:  # 29 February
+        return False
+    return today < ahead and (ahead - today) < (today - found)

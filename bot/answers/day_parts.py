@@ -67,6 +67,51 @@ def read_part(said: str) -> tuple[PartOfDay | None, str]:
 
 
 @cache
+def word_list(name: str) -> list[str]:
+    """A list of words from the data file ('approximately', 'clock_leads', 'leading_words')."""
+    return [str(word) for word in _data()[name]]
+
+
+@cache
+def word_table(name: str) -> dict[str, int]:
+    """A table of words and the numbers they stand for ('y media': 30)."""
+    return {str(word): int(number) for word, number in _data()[name].items()}
+
+
+@cache
+def numerals() -> dict[str, int]:
+    """Number words written as characters ('二': 2, '十': 10), read where a count or day is written in them."""
+    return {str(char): int(number) for char, number in _data()["numerals"]["characters"].items()}
+
+
+@cache
+def _numeral_pattern() -> re.Pattern[str]:
+    chars = "".join(re.escape(char) for char in numerals())
+    units = re.escape(str(_data()["numerals"]["units"]))
+    return re.compile(rf"[{chars}]+(?=\s*[{units}])")
+
+
+def _numeral_value(run: str) -> str:
+    """'二十八' -> '28', '十一' -> '11', '十' -> '10', '两' -> '2'; a run that is not a number is left alone."""
+    values = [numerals()[char] for char in run]
+    if 10 not in values:
+        return "".join(str(value) for value in values) if all(v < 10 for v in values) else run
+    if values.count(10) > 1 or len(values) > 3:
+        return run
+    ten = values.index(10)
+    tens = values[ten - 1] if ten == 1 else 1 if ten == 0 else None
+    ones = values[ten + 1] if ten + 1 < len(values) else 0
+    if tens is None or ten > 1 or len(values) - ten > 2:
+        return run
+    return str(tens * 10 + ones)
+
+
+def numerals_to_digits(said: str) -> str:
+    """Write number characters before a unit as digits: '十一月二十八日' -> '11月28日', '八点' -> '8点'."""
+    return _numeral_pattern().sub(lambda match: _numeral_value(match.group(0)), said)
+
+
+@cache
 def aliases(language: str) -> dict[str, str]:
     """Words dateparser misses and the words it reads instead, for one language (and every language's)."""
     table = _data()["aliases"]
@@ -78,4 +123,4 @@ def day_of_month_pattern() -> re.Pattern[str]:
     """'the 28th', '28th', 'el 28', 'le 28', 'o dia 28', '28号': a day of the month without its month."""
     articles = "|".join(re.escape(a) for a in sorted(_data()["day_articles"], key=len, reverse=True))
     ordinals = "|".join(re.escape(o) for o in sorted(_data()["ordinals"], key=len, reverse=True))
-    return re.compile(rf"(?:(?:{articles})\s*)?(?P<day>\d{{1,2}})\s*(?P<ordinal>{ordinals})?")
+    return re.compile(rf"(?:(?:{articles})\s*)?(?P<day>\d{{1,2}})\s*-?(?P<ordinal>{ordinals})?")

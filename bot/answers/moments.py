@@ -6,99 +6,26 @@ daylight-saving change. dateparser alone ignores 'at 8' and 'a las 3' and reads 
 A time without a day is the latest one not after now ('8pm' said at 9am is yesterday's); a part of
 the day without a day is today's. An hour of 1-11 without am/pm is the latest reading not after now
 when the day is today or not said, else 1-6 is afternoon and 7-11 morning ('ayer a las 3' is 15:00,
-'Nov 25 at 8' is 08:00). The day follows the date parser's `prefer` option.
+'Nov 25 at 8' is 08:00), and read back for a YES. The day follows the date parser's `prefer` option.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from dateparser.date import DateDataParser
 
 from bot.answers.base import ParseContext, Parsed, fail
-from bot.answers.dates import clean, dateparser_languages, local_now, read_day
+from bot.answers.clock import BadClock, Clock, read_clock, rest_readings, take_approximately, trim_edges
+from bot.answers.dates import clean, dateparser_languages, local_now, read_day, translate
 from bot.answers.day_parts import read_part
 
 AFTERNOON_UNTIL = 6  # without am/pm, 'at 3' on another day is 15:00 and 'at 8' is 08:00
 
 
-NIGHT, LAST_NIGHT = "night", "last_night"  # parts of the day (locales/date_words.yaml) a 12 ends
-
-
-_APPROXIMATELY = (
-    r"around|about|approx|approximately|roughly|like|maybe|como|como a|cerca de|alrededor de|mas o menos|"
-    r"okolo|ok\.?|kolo|vers|environ|por volta de|por volta das|apeprè|apepre|حوالي|تقريبا|大约|大概"
-)
-_CLOCK = re.compile(
-    rf"""
-    (?<![\w/.:\-])
-    (?:(?P<approx>{_APPROXIMATELY})\s+)?
-    (?:(?P<lead>at|@|a\ las|alas|a\ la|las|o\ godzinie|o\ godz\.?|o|godz\.?|as|a|vers|الساعة|الساعه|ساعة)\s*)?
-    (?P<hour>\d{{1,2}})
-    (?:\s*[:h]\s*(?P<minute>\d{{2}})|\.(?P<dot_minute>\d{{2}}))?
-    (?:\s+y\s+(?P<fraction>media|cuarto))?
-    (?:\s*(?P<suffix>a\.?\s?m\.?|p\.?\s?m\.?|a|p|o\s?clock|h|hs|hrs|godz\.?|uhr|-?tej|-?ej|heures?|e))?
-    (?![\w/\-])
-    """,
-    re.VERBOSE,
-)
-_CHINESE_CLOCK = re.compile(r"(?P<hour>\d{1,2})\s*[点點时時](?:\s*(?P<minute>\d{1,2})\s*分?|(?P<half>半))?")
-_EDGE_FILLER = re.compile(
-    r"^(?:(?:at|on|in|the|and|y|e|et|i|de|del|en|el|la|por|w|o|around|about|a)\s+)+"
-    r"|(?:\s+(?:at|on|in|the|and|y|e|et|i|de|del|en|el|la|por|w|o|around|about|a))+$"
-)
-
-
-@dataclass(frozen=True)
-class Clock:
-    """A clock time as typed, and whether its hour is settled (am/pm said, 0, 12 or 13-23)."""
-
-    hour: int
-    minute: int
-    settled: bool
-    approximate: bool
-
-
-class BadClock(ValueError):
-    """A clock time that cannot be: '25:00', '3:75 pm', '13 pm'."""
-
-
-def _read_clock(said: str) -> tuple[Clock | None, str]:
-    """Find a clock time ('3pm', 'at 8', 'a las 3', 'o 15:30', '3点') and return it with the rest of the text."""
-    for match in _CLOCK.finditer(said):
-        lead, suffix = match.group("lead"), (match.group("suffix") or "").replace(".", "").replace(" ", "")
-        minute_text = match.group("minute") or match.group("dot_minute")
-        if not (lead or suffix or match.group("minute") or match.group("approx")):
-            continue  # a bare number ('nov 25') is a day, not a time
-        hour, minute = int(match.group("hour")), int(minute_text or 0)
-        minute += {"media": 30, "cuarto": 15}.get(match.group("fraction") or "", 0)  # 'a las 3 y media'
-        pm = {"am": False, "a": False, "pm": True, "p": True}.get(suffix)
-        if minute > 59 or hour > 23 or (pm is not None and not 1 <= hour <= 12):
-            raise BadClock(match.group(0))
-        clock = _clock(hour, minute, pm, approximate=bool(match.group("approx")))
-        return clock, _cut(said, match.start(), match.end())
-    match = _CHINESE_CLOCK.search(said)
-    if match:
-        minute = 30 if match.group("half") else int(match.group("minute") or 0)
-        hour = int(match.group("hour"))
-        if hour > 23 or minute > 59:
-            raise BadClock(match.group(0))
-        return _clock(hour, minute, None, approximate=False), _cut(said, match.start(), match.end())
-    return None, said
-
-
-def _clock(hour: int, minute: int, pm: bool | None, approximate: bool) -> Clock:
-    """Make a clock time; an hour of 1-11 without am/pm stays unsettled."""
-    if pm is not None:
-        return Clock(hour % 12 + (12 if pm else 0), minute, True, approximate)
-    return Clock(hour % 24, minute, not 1 <= hour <= 11, approximate)
-
-
-def _cut(said: str, start: int, end: int) -> str:
-    """Remove a span from the text and tidy the spaces."""
-    return " ".join((said[:start] + " " + said[end:]).split())
+# Parts of the day (locales/date_words.yaml) a 12 ends: 'a las 12 de la noche' is the midnight after.
+NIGHTS = frozenset({"night", "last_night", "night_before_last"})
 
 
 def _relative_time(said: str, ctx: ParseContext, now: datetime) -> datetime | None:
@@ -107,7 +34,7 @@ def _relative_time(said: str, ctx: ParseContext, now: datetime) -> datetime | No
         languages=list(dateparser_languages(ctx.locale)),
         settings={"RELATIVE_BASE": now.replace(tzinfo=None), "RETURN_TIME_AS_PERIOD": True},
     )
-    data = parser.get_date_data(said)
+    data = parser.get_date_data(translate(said, ctx.locale))
     if data.date_obj is None or data.period != "time" or data.date_obj.tzinfo is not None:
         return None
     # Move the real 'now' by the difference in UTC (aware arithmetic in one zone is wall-clock arithmetic),
@@ -153,11 +80,11 @@ def parse_datetime(text: str, ctx: ParseContext) -> Parsed:
     if not said:
         return fail()
     try:
-        clock, rest = _read_clock(said)
+        clock, rest = read_clock(said)
     except BadClock:
         return fail()
     part, rest = read_part(rest)
-    rest = _EDGE_FILLER.sub("", rest).strip()
+    roughly, rest = take_approximately(rest) if clock is not None or part is not None else (False, rest)
 
     if clock is None and part is None:
         moment = _relative_time(said, ctx, now)
@@ -168,26 +95,33 @@ def parse_datetime(text: str, ctx: ParseContext) -> Parsed:
             return fail()
         return _value(_at(day.value, 0, 0, now), now, date_only=True, approximate=False)
 
-    day_read = read_day(rest, ctx, now) if rest else None
-    if rest and day_read is None:
+    day_read = next(filter(None, (read_day(text, ctx, now) for text in rest_readings(rest))), None)
+    if rest and trim_edges(rest) and day_read is None:
+        moment = _relative_time(said, ctx, now)  # 'il y a 2 heures': no clock time after all
+        if moment is not None:
+            return _value(moment, now, date_only=False, approximate=False)
         return fail()
     day = day_read.value if day_read else None
+    if roughly and clock is not None:
+        clock = replace(clock, approximate=True)
     if day is None and part is not None and part.days_back:
         day = now.date() - timedelta(days=part.days_back)
 
     if clock is not None:
         if not clock.settled and part is not None:
             clock = Clock(clock.hour + 12 if part.pm else clock.hour, clock.minute, True, clock.approximate)
-        elif clock.hour == 12 and part is not None and part.name in (NIGHT, LAST_NIGHT):
+        elif clock.hour == 12 and part is not None and part.name in NIGHTS:
             # '12 at night', 'a las 12 de la noche': the midnight that ends that day.
             clock = Clock(0, clock.minute, True, clock.approximate)
             day = day + timedelta(days=1) if day is not None else None
         at = _settle_hour(clock, day, now)
-        return _value(at, now, date_only=False, approximate=clock.approximate)
+        parsed = _value(at, now, date_only=False, approximate=clock.approximate)
+        # 'yesterday at 8' without am/pm: the likelier half of the day, read back to be sure.
+        return parsed if clock.settled else replace(parsed, confirm="confirm_time")
 
     assert part is not None
     day = day or now.date()
     at = _at(day, part.hour, 0, now)
     if day == now.date() and not part.exact and part.starts <= now.hour < part.hour:
         at = now  # 'this morning', said at 7:30, is no later than 7:30
-    return _value(at, now, date_only=False, approximate=not part.exact)
+    return _value(at, now, date_only=False, approximate=roughly or not part.exact)
