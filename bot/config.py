@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 
+from bot.i18n.gsm7 import FoldError, chosen_locales, load_tables
+
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -115,6 +117,7 @@ def _staff_settings() -> dict[str, Any]:
         "REPLY_SEGMENTS_PER_DAY": _int("REPLY_SEGMENTS_PER_DAY", 150),
         "ALERTS_PER_HOUR": _int("ALERTS_PER_HOUR", 10),
         "ALERT_SMTP_CA_FILE": os.environ.get("ALERT_SMTP_CA_FILE", ""),
+        "SMS_GSM7_LOCALES": os.environ.get("SMS_GSM7_LOCALES", ""),
     }
 
 
@@ -219,6 +222,8 @@ class Settings:
     inbound_texts_per_hour: int = 60  # texts from one number handled per hour; more are stored, with one notice
     reply_segments_per_day: int = 150  # SMS segments of replies one number may receive per 24 hours
     alerts_per_hour: int = 10  # critical-report alerts per hour; more are summed up in one digest
+    # Locales whose bot texts are written in GSM-7 (locales/gsm7.yaml): `default` = the tables marked default, `none`
+    sms_gsm7_locales: tuple[str, ...] = ("default",)
     local: bool = False  # debug or tests: development secrets and a loopback Twilio are allowed
 
     @classmethod
@@ -297,6 +302,10 @@ class Settings:
                 raise ConfigError(
                     f"TRUSTED_PROXIES: {proxy!r} is not an address or network (e.g. 10.0.0.0/8)."
                 ) from exc
+        try:
+            chosen_locales(self.sms_gsm7_locales, load_tables(self.locales_dir))
+        except FoldError as exc:
+            raise ConfigError(str(exc)) from exc
         if self.alert_smtp_url and urlsplit(self.alert_smtp_url).scheme not in ("smtp", "smtps"):
             raise ConfigError("ALERT_SMTP_URL must look like smtp://user:password@host:587 or smtps://…:465.")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.core.segments import is_gsm7
 from bot.core.text import split_words
 from bot.engine.flow import FlowSet, text_key
 from bot.engine.io import Event, Inputs, Policy, Speech, Translate
@@ -88,7 +89,21 @@ class Turn:
         values.update({k: str(v) for k, v in self.state.answers.items() if v is not None})
         values.update(self.state.shown)
         values.update(extra)
-        return self.translate(context, source).format_map(values)
+        template = self.translate(context, source)
+        text = template.format_map(values)
+        fold = self.speech.folds.get(self.locale)
+        if fold is None or is_gsm7(text):
+            return text
+        folded = fold(template).format_map(values)  # the bot's words folded, the family's answers as typed
+        return folded if is_gsm7(folded) else text
+
+    def own(self, text: str) -> str:
+        """A text of the bot's own (a label), folded into GSM-7 when the texter's locale allows it and that suffices."""
+        fold = self.speech.folds.get(self.locale)
+        if fold is None or is_gsm7(text):
+            return text
+        folded = fold(text)
+        return folded if is_gsm7(folded) else text
 
     def system(self, key: str, **extra: str) -> str:
         """A system message (flows/system.yaml) in the texter's language, placeholders filled."""

@@ -12,6 +12,9 @@ from bot.engine.state import Pending
 from bot.engine.turn import Turn
 
 MISSES_BEFORE_WAY_OUT = 3
+# Parser hints that point at the question ("answer the question below"), so it is sent again after them.
+# Every other hint is the question's short form: re-sending the whole question would cost its segments again.
+HINTS_BEFORE_QUESTION = frozenset({"question_seen", "person_asked"})
 MAX_NODES_PER_TURN = 60  # a fast-lane report passes over every question answered before it
 
 
@@ -289,7 +292,7 @@ class FlowWalker:
         for choice in node.ask.choices:
             if choice.value == value:
                 source = choice.label or split_words(choice.words)[-1]
-                return turn.translate(text_key(turn.state.flow or "", node, "label", choice.value), source)
+                return turn.own(turn.translate(text_key(turn.state.flow or "", node, "label", choice.value), source))
         if node.ask.parser == "yes_no" and value in ("yes", "no", "unknown"):
             return turn.system(f"label_{value}")
         if value == "unknown" and node.ask.options.get("dont_know"):  # "I don't know" to a date or a time
@@ -327,7 +330,11 @@ class FlowWalker:
         self.accept(node, parsed)
 
     def missed(self, node: Node, parsed: Parsed) -> None:
-        """An answer that did not parse: send the hint, a way out after a few misses, and ask again."""
+        """An answer that did not parse: send the short hint (not the whole question), a way out after a few misses.
+
+        The question is sent again only after a hint that points at it, or when the node asks for it
+        (`repeat: true`).
+        """
         turn, st = self.turn, self.turn.state
         assert node.ask is not None
         st.misses += 1
@@ -338,7 +345,7 @@ class FlowWalker:
         if st.misses >= MISSES_BEFORE_WAY_OUT:
             st.misses = 0
             turn.say_system("way_out")
-        if node.ask.options.get("repeat", True):
+        if node.ask.options.get("repeat", False) or parsed.hint in HINTS_BEFORE_QUESTION:
             self.reask()
 
     def accept(
@@ -379,9 +386,12 @@ class FlowWalker:
                 turn.say(turn.render(text_key(st.flow or "", node, "say"), node.say or ""))
             else:
                 self.reask()
-        else:
+        else:  # a new answer; if it cannot be read either, the value read back still takes a YES after the hint
             st.pending = None
+            misses, here = st.misses, (st.flow, st.node)
             self.answer(turn.inputs.text)
+            if pending and st.pending is None and (st.flow, st.node) == here and st.misses != misses:
+                st.pending = pending
 
     def answer_review(self, node: Node, parsed: Parsed) -> None:
         """On a summary: YES goes on (submits); an item's number re-asks that item's questions."""
