@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.core.segments import is_gsm7
+from bot.core.segments import folded_if_gsm7, is_gsm7
 from bot.core.text import split_words
 from bot.engine.flow import FlowSet, text_key
 from bot.engine.io import Event, Inputs, Policy, Speech, Translate
@@ -99,11 +99,7 @@ class Turn:
 
     def own(self, text: str) -> str:
         """A text of the bot's own (a label), folded into GSM-7 when the texter's locale allows it and that suffices."""
-        fold = self.speech.folds.get(self.locale)
-        if fold is None or is_gsm7(text):
-            return text
-        folded = fold(text)
-        return folded if is_gsm7(folded) else text
+        return folded_if_gsm7(text, self.speech.folds.get(self.locale))
 
     def system(self, key: str, **extra: str) -> str:
         """A system message (flows/system.yaml) in the texter's language, placeholders filled."""

@@ -14,6 +14,7 @@ from bot.engine.turn import Turn
 MISSES_BEFORE_WAY_OUT = 3
 # Parser hints that point at the question ("answer the question below"), so it is sent again after them.
 # Every other hint is the question's short form: re-sending the whole question would cost its segments again.
+REVIEW_SLOT = "{review}"  # where a summary's numbered lines go
 HINTS_BEFORE_QUESTION = frozenset({"question_seen", "person_asked"})
 MAX_NODES_PER_TURN = 60  # a fast-lane report passes over every question answered before it
 
@@ -206,7 +207,10 @@ class FlowWalker:
                 f"{n} {turn.render(text_key(flow, node, 'review', item.key), item.show, **unasked)}"
                 for n, item in enumerate(node.review, start=1)
             ]
-            summary = turn.render(text_key(flow, node, "say"), node.say or "", review="\n".join(lines))
+            # The frame ("Check your report: … Reply YES") is rendered on its own, so it is folded into GSM-7
+            # even when a name in one line keeps that line's text UCS-2.
+            frame = turn.render(text_key(flow, node, "say"), node.say or "", review=REVIEW_SLOT)
+            summary = frame.replace(REVIEW_SLOT, "\n".join(lines))
             for part in split_to_budget(summary):  # long answers: two texts of 3 segments, not one of 5
                 turn.say(part)
             return
