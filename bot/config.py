@@ -15,8 +15,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 
-from bot.i18n.gsm7 import FoldError, chosen_locales, load_tables
-
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -302,10 +300,6 @@ class Settings:
                 raise ConfigError(
                     f"TRUSTED_PROXIES: {proxy!r} is not an address or network (e.g. 10.0.0.0/8)."
                 ) from exc
-        try:
-            chosen_locales(self.sms_gsm7_locales, load_tables(self.locales_dir))
-        except FoldError as exc:
-            raise ConfigError(str(exc)) from exc
         if self.alert_smtp_url and urlsplit(self.alert_smtp_url).scheme not in ("smtp", "smtps"):
             raise ConfigError("ALERT_SMTP_URL must look like smtp://user:password@host:587 or smtps://…:465.")
 

@@ -23,12 +23,22 @@ def is_gsm7(text: str) -> bool:
     return all(ch in GSM7_BASIC or ch in GSM7_EXTENDED for ch in text)
 
 
-def folded_if_gsm7(text: str, fold: Callable[[str], str] | None) -> str:
-    """The text folded (SMS_GSM7_LOCALES) when that makes all of it GSM-7, else as it is: UCS-2 keeps its accents."""
+def folded_if_cheaper(
+    text: str, fold: Callable[[str], str] | None, folded: str | None = None, *, part: bool = False
+) -> str:
+    """The text folded (SMS_GSM7_LOCALES) when that makes it GSM-7 and costs fewer segments, else as written.
+
+    A text that costs the same either way keeps its accents. `folded` is the folded form when the caller
+    made it (the bot's words folded, the family's answers left as typed). A `part` of a longer text (a
+    summary line, a label) is folded whenever that makes it GSM-7: alone it may cost the same, joined it
+    would make the whole text UCS-2.
+    """
     if fold is None or is_gsm7(text):
         return text
-    folded = fold(text)
-    return folded if is_gsm7(folded) else text
+    folded = fold(text) if folded is None else folded
+    if not is_gsm7(folded):
+        return text
+    return folded if part or count_segments(folded) < count_segments(text) else text
 
 
 def _ucs2_units(text: str) -> int:

@@ -204,12 +204,12 @@ class FlowWalker:
                 if n.ask and n.ask.save and n.ask.save not in st.shown
             }
             lines = [
-                f"{n} {turn.render(text_key(flow, node, 'review', item.key), item.show, **unasked)}"
+                f"{n} {turn.render(text_key(flow, node, 'review', item.key), item.show, part=True, **unasked)}"
                 for n, item in enumerate(node.review, start=1)
             ]
             # The frame ("Check your report: … Reply YES") is rendered on its own, so it is folded into GSM-7
             # even when a name in one line keeps that line's text UCS-2.
-            frame = turn.render(text_key(flow, node, "say"), node.say or "", review=REVIEW_SLOT)
+            frame = turn.render(text_key(flow, node, "say"), node.say or "", part=True, review=REVIEW_SLOT)
             summary = frame.replace(REVIEW_SLOT, "\n".join(lines))
             for part in split_to_budget(summary):  # long answers: two texts of 3 segments, not one of 5
                 turn.say(part)
@@ -291,22 +291,26 @@ class FlowWalker:
         if parsed.display is not None:
             return parsed.display
         value = parsed.value
+        # the bot's own words (labels, dates, states) may be folded into GSM-7; what the texter typed never is
         if value is None:
-            return turn.system("not_given")
+            return turn.own(turn.system("not_given"))
         for choice in node.ask.choices:
             if choice.value == value:
                 source = choice.label or split_words(choice.words)[-1]
                 return turn.own(turn.translate(text_key(turn.state.flow or "", node, "label", choice.value), source))
         if node.ask.parser == "yes_no" and value in ("yes", "no", "unknown"):
-            return turn.system(f"label_{value}")
+            return turn.own(turn.system(f"label_{value}"))
         if value == "unknown" and node.ask.options.get("dont_know"):  # "I don't know" to a date or a time
-            return turn.system("label_unknown")
+            return turn.own(turn.system("label_unknown"))
         if node.ask.parser == "media" and isinstance(value, list):
-            return turn.system_count("label_photos", len(value))
+            return turn.own(turn.system_count("label_photos", len(value)))
         if node.ask.parser == FREE_TEXT_PARSER and (full or node.ask.options.get("name")):
             return str(value)  # names read back whole: a cut name is a wrong name
         shown = turn.answering.displays.get(node.ask.parser)
-        return shown(value, turn.locale, turn.inputs.timezone) if shown else str(value)
+        if shown is None:
+            return str(value)
+        text = shown(value, turn.locale, turn.inputs.timezone)
+        return text if node.ask.parser == FREE_TEXT_PARSER else turn.own(text)  # typed text stays as typed
 
     def answer(self, text: str) -> None:
         """Read an answer to the waiting question: keep it, read it back for a YES, or hint and ask again."""

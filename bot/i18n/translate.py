@@ -25,7 +25,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from bot.config import PROJECT_ROOT, settings_of
-from bot.core.segments import budget_for, count_segments, folded_if_gsm7, is_gsm7
+from bot.core.segments import budget_for, count_segments, folded_if_cheaper, is_gsm7
 from bot.engine.loader import KEYWORDS_FILE, SYSTEM_FILE, load_flows
 from bot.engine.texts import budgets, iter_texts
 from bot.i18n.catalogs import DOMAIN, SOURCE_LOCALE, compile_catalog
@@ -478,7 +478,7 @@ def _check_budget(
     filled = filled_for_sms(context, text, values)
     if filled is None:
         return []
-    filled = folded_if_gsm7(filled, fold)
+    filled = folded_if_cheaper(filled, fold)
     segments = count_segments(filled)
     budget = budget_for(declared.get(context or ""))
     if segments <= budget:
