@@ -69,6 +69,7 @@ class Tally:
     """What one conversation cost: each reply's segments, and how many answers were asked again."""
 
     segments: list[int] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # the replies, as sent
     reasks: int = 0
     over: list[str] = field(default_factory=list)  # texts over their budget
 
@@ -118,6 +119,7 @@ class Texter:
             for reply in replies:
                 segments = count_segments(reply)
                 self.tally.segments.append(segments)
+                self.tally.texts.append(reply)
                 if segments > self.bench.budget_of(self.locale, reply):
                     self.tally.over.append(f"{segments} segments: {reply[:60]!r}")
             if was_waiting and before == (self.state.flow, self.state.node) and not outcome.events:
