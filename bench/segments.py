@@ -287,7 +287,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     results = measure(tuple(word.strip() for word in args.gsm7.split(",") if word.strip()))
-    text = tables(results)
+    text = (
+        f"SMS segments per conversation, counted by `bot.core.segments` (`bench/segments.py`, "
+        f"SMS_GSM7_LOCALES={args.gsm7}). A clean report: first text to the thank-you, every question "
+        "answered right once; messy: the same with 9 wrong answers; re-asks: answers asked again.\n\n" + tables(results)
+    )
     print(text)
     failed = misses(results)
     for line in failed:
