@@ -9,7 +9,7 @@ LOCAL := FLASK_DEBUG=1 $(BIN)/flask --app wsgi
 HOLDLINE_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export HOLDLINE_TEST_POSTGRES_URL
 
-.PHONY: run serve chat test lint install install-dev soak
+.PHONY: run serve chat test lint install install-dev soak bench-segments
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,11 @@ lint: install-dev
 SOAK_ARGS ?= --texters 200 --concurrency 32 --stop-seconds 30 --freeze-seconds 20
 soak: install-dev
 	$(BIN)/python bench/soak.py $(SOAK_ARGS)
+
+
+## bench-segments: SMS segments of a clean and a messy report per locale and of each rights topic (issue 15 targets);
+## writes docs/segments.md for docs/PERFORMANCE.md. SEGMENTS_ARGS=--check fails when a target is missed
+SEGMENTS_MD ?= docs/segments.md
+SEGMENTS_ARGS ?=
+bench-segments: install
+	$(BIN)/python bench/segments.py --markdown $(SEGMENTS_MD) $(SEGMENTS_ARGS)

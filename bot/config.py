@@ -119,6 +119,7 @@ def _staff_settings() -> dict[str, Any]:
         "ALERTS_PER_HOUR": _int("ALERTS_PER_HOUR", 10),
         "ALERT_SMTP_CA_FILE": os.environ.get("ALERT_SMTP_CA_FILE", ""),
         "WHATSAPP_TEMPLATES": os.environ.get("WHATSAPP_TEMPLATES", ""),
+        "SMS_GSM7_LOCALES": os.environ.get("SMS_GSM7_LOCALES", ""),
     }
 
 
@@ -226,6 +227,8 @@ class Settings:
     # Approved WhatsApp templates by staff template and locale, `received.es=HX…,closed.en=HX…` (the
     # Contacts page can set or override each); used outside a family's 24-hour WhatsApp window.
     whatsapp_templates: tuple[str, ...] = ()
+    # Locales whose bot texts are written in GSM-7 (locales/gsm7.yaml): `default` = the tables marked default, `none`
+    sms_gsm7_locales: tuple[str, ...] = ("default",)
     local: bool = False  # debug or tests: development secrets and a loopback Twilio are allowed
 
     @classmethod

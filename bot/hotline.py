@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.answers import ANSWERING, FIRST_TEXT_FACTS, RULES
-from bot.config import CONTACT_DEFAULTS, Settings
+from bot.config import CONTACT_DEFAULTS, ConfigError, Settings
 from bot.core.breaker import Breaker
 from bot.core.deadline import Late, call_within
 from bot.core.inbound import Inbound
@@ -27,6 +27,7 @@ from bot.engine.io import Inputs, Policy, Speech
 from bot.engine.keywords import match_keyword
 from bot.engine.state import State
 from bot.i18n.catalogs import Catalogs
+from bot.i18n.gsm7 import FoldError, folds
 from bot.i18n.languages import Detector, Languages, load_languages
 from bot.i18n.speech import build_speech
 from bot.sms.journal import Journal
@@ -61,7 +62,11 @@ class Hotline:
     def __post_init__(self) -> None:
         """Offer the languages that have a catalog, and learn their STOP and LANGUAGE words."""
         self.languages = load_languages(self.settings.locales_dir)
-        self.speech, offered = build_speech(self.flows, self.catalogs, self.languages)
+        try:
+            gsm7 = folds(self.settings.locales_dir, self.settings.sms_gsm7_locales)
+        except FoldError as exc:  # a wrong SMS_GSM7_LOCALES or fold table stops the start, as other settings do
+            raise ConfigError(str(exc)) from exc
+        self.speech, offered = build_speech(self.flows, self.catalogs, self.languages, gsm7)
         self.detector = Detector(offered) if offered else None
         self._locales: OrderedDict[str, str] = OrderedDict()  # address -> locale, of recently handled texts
         self._locales_lock = threading.Lock()

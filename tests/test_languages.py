@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 
 from bot.config import PROJECT_ROOT
+from bot.core.segments import folded_if_cheaper
 from bot.hotline import Hotline
 from bot.i18n.languages import Detector, load_languages
 from bot.sms.simulator import Simulator
@@ -375,9 +376,13 @@ def hotline_of(app: Flask) -> Hotline:
 
 
 def said(app: Flask, locale: str, context: str, source: str) -> str:
-    """What the bot sends for a text in a locale (from the catalog, so a reworded translation still passes)."""
+    """What the bot sends for a text in a locale (from the catalog, so a reworded translation still passes).
+
+    Folded into GSM-7 as it is sent (SMS_GSM7_LOCALES) where that costs fewer segments.
+    """
     hotline = hotline_of(app)
-    return hotline.catalogs.translator(locale)(context, source).format_map(hotline.context())
+    text = hotline.catalogs.translator(locale)(context, source).format_map(hotline.context())
+    return folded_if_cheaper(text, hotline.speech.folds.get(locale))
 
 
 def system(app: Flask, locale: str, key: str) -> str:

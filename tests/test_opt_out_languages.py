@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from bot.core.segments import folded_if_cheaper
 from bot.sms.simulator import Simulator
 from tests.conftest import TEST_AUTH_TOKEN
 from tests.helpers import contact
@@ -28,5 +29,5 @@ def test_a_first_stop_in_spanish_is_confirmed_in_spanish(sqlite_app: Flask) -> N
     reply = phone.send("alto")
     hotline = sqlite_app.extensions["holdline.hotline"]
     spanish = hotline.catalogs.translator("es")("system.stopped", hotline.flows.messages["stopped"])
-    assert reply.texts == [spanish.format(org_name="Holdline")]
+    assert reply.texts == [folded_if_cheaper(spanish.format(org_name="Holdline"), hotline.speech.folds.get("es"))]
     assert contact(sqlite_app.extensions["holdline.db"], phone.sender).locale == "es"

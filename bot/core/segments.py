@@ -23,6 +23,24 @@ def is_gsm7(text: str) -> bool:
     return all(ch in GSM7_BASIC or ch in GSM7_EXTENDED for ch in text)
 
 
+def folded_if_cheaper(
+    text: str, fold: Callable[[str], str] | None, folded: str | None = None, *, part: bool = False
+) -> str:
+    """The text folded (SMS_GSM7_LOCALES) when that makes it GSM-7 and costs fewer segments, else as written.
+
+    A text that costs the same either way keeps its accents. `folded` is the folded form when the caller
+    made it (the bot's words folded, the family's answers left as typed). A `part` of a longer text (a
+    summary line, a label) is folded whenever that makes it GSM-7: alone it may cost the same, joined it
+    would make the whole text UCS-2.
+    """
+    if fold is None or is_gsm7(text):
+        return text
+    folded = fold(text) if folded is None else folded
+    if not is_gsm7(folded):
+        return text
+    return folded if part or count_segments(folded) < count_segments(text) else text
+
+
 def _ucs2_units(text: str) -> int:
     """UTF-16 code units: characters outside the BMP (most emoji) take two."""
     return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
@@ -68,7 +86,34 @@ def split_to_budget(text: str, budget: int = SEGMENT_BUDGET) -> list[str]:
     """
     if count_segments(text) <= budget:
         return [text]
-    return _pack((piece for line in text.split("\n") for piece in _fit_line(line, budget)), "\n", budget)
+    return _fewest([piece for line in text.split("\n") for piece in _fit_line(line, budget)], "\n", budget)
+
+
+def _fewest(pieces: list[str], separator: str, budget: int) -> list[str]:
+    """Join consecutive pieces into texts within budget that cost the fewest segments in all (then the fewest texts).
+
+    Lines differ in alphabet (a name with 'í' is UCS-2, the lines around it GSM-7), so where a text
+    is cut changes what the whole costs: every cut is tried, which is cheap for a summary's few lines.
+    """
+    best: list[tuple[int, int] | None] = [(0, 0)] + [None] * len(pieces)
+    cut = [0] * (len(pieces) + 1)
+    for end in range(1, len(pieces) + 1):
+        for start in range(end - 1, -1, -1):
+            cost = max(1, count_segments(separator.join(pieces[start:end])))  # an empty text is still a text
+            if cost > budget:
+                break  # more pieces never cost less
+            before = best[start]
+            if before is None:
+                continue
+            candidate = (before[0] + cost, before[1] + 1)
+            found = best[end]
+            if found is None or candidate < found:
+                best[end], cut[end] = candidate, start
+    parts, end = [], len(pieces)
+    while end > 0:
+        parts.append(separator.join(pieces[cut[end] : end]))
+        end = cut[end]
+    return parts[::-1]
 
 
 def _fit_line(line: str, budget: int) -> list[str]:

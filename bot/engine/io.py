@@ -105,3 +105,5 @@ class Speech:
     languages: LanguageMenu | None = None
     everywhere: Mapping[str, list[str]] = field(default_factory=dict)  # keyword words in every language
     opt_out_leads: frozenset[str] = frozenset()  # each language's first STOP word, which may start an opt-out
+    # Per locale, how the bot's own words fold into GSM-7 (SMS_GSM7_LOCALES); a locale not listed is sent as written
+    folds: Mapping[str, Callable[[str], str]] = field(default_factory=dict)

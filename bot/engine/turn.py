@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.core.segments import folded_if_cheaper, is_gsm7
 from bot.core.text import split_words
 from bot.engine.flow import FlowSet, text_key
 from bot.engine.io import Event, Inputs, Policy, Speech, Translate
@@ -82,13 +83,27 @@ class Turn:
             keywords[name] = keywords.get(name, []) + [w for w in words if w not in keywords.get(name, [])]
         return keywords
 
-    def render(self, context: str, source: str, **extra: str) -> str:
-        """Translate a flow text and fill its placeholders from the settings, the answers and `extra`."""
+    def render(self, context: str, source: str, *, part: bool = False, **extra: str) -> str:
+        """Translate a flow text and fill its placeholders from the settings, the answers and `extra`.
+
+        In a locale of SMS_GSM7_LOCALES the bot's words are folded into GSM-7 when that costs fewer
+        segments (always, for a `part` of a longer text such as a summary line).
+        """
         values = _SafeFormat(self.context)
         values.update({k: str(v) for k, v in self.state.answers.items() if v is not None})
         values.update(self.state.shown)
         values.update(extra)
-        return self.translate(context, source).format_map(values)
+        template = self.translate(context, source)
+        text = template.format_map(values)
+        fold = self.speech.folds.get(self.locale)
+        if fold is None or is_gsm7(text):
+            return text
+        # the bot's words folded, the family's answers as typed
+        return folded_if_cheaper(text, fold, folded=fold(template).format_map(values), part=part)
+
+    def own(self, text: str) -> str:
+        """The bot's own words inside a longer text (a label), folded into GSM-7 when the texter's locale allows it."""
+        return folded_if_cheaper(text, self.speech.folds.get(self.locale), part=True)
 
     def system(self, key: str, **extra: str) -> str:
         """A system message (flows/system.yaml) in the texter's language, placeholders filled."""

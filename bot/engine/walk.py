@@ -12,6 +12,10 @@ from bot.engine.state import Pending
 from bot.engine.turn import Turn
 
 MISSES_BEFORE_WAY_OUT = 3
+# Parser hints that point at the question ("answer the question below"), so it is sent again after them.
+# Every other hint is the question's short form: re-sending the whole question would cost its segments again.
+REVIEW_SLOT = "{review}"  # where a summary's numbered lines go
+HINTS_BEFORE_QUESTION = frozenset({"question_seen", "person_asked"})
 MAX_NODES_PER_TURN = 60  # a fast-lane report passes over every question answered before it
 
 
@@ -213,10 +217,13 @@ class FlowWalker:
                 if n.ask and n.ask.save and n.ask.save not in st.shown
             }
             lines = [
-                f"{n} {turn.render(text_key(flow, node, 'review', item.key), item.show, **unasked)}"
+                f"{n} {turn.render(text_key(flow, node, 'review', item.key), item.show, part=True, **unasked)}"
                 for n, item in enumerate(node.review, start=1)
             ]
-            summary = turn.render(text_key(flow, node, "say"), node.say or "", review="\n".join(lines))
+            # The frame ("Check your report: … Reply YES") is rendered on its own, so it is folded into GSM-7
+            # even when a name in one line keeps that line's text UCS-2.
+            frame = turn.render(text_key(flow, node, "say"), node.say or "", part=True, review=REVIEW_SLOT)
+            summary = frame.replace(REVIEW_SLOT, "\n".join(lines))
             for part in split_to_budget(summary):  # long answers: two texts of 3 segments, not one of 5
                 turn.say(part)
             return
@@ -297,22 +304,26 @@ class FlowWalker:
         if parsed.display is not None:
             return parsed.display
         value = parsed.value
+        # the bot's own words (labels, dates, states) may be folded into GSM-7; what the texter typed never is
         if value is None:
-            return turn.system("not_given")
+            return turn.own(turn.system("not_given"))
         for choice in node.ask.choices:
             if choice.value == value:
                 source = choice.label or split_words(choice.words)[-1]
-                return turn.translate(text_key(turn.state.flow or "", node, "label", choice.value), source)
+                return turn.own(turn.translate(text_key(turn.state.flow or "", node, "label", choice.value), source))
         if node.ask.parser == "yes_no" and value in ("yes", "no", "unknown"):
-            return turn.system(f"label_{value}")
+            return turn.own(turn.system(f"label_{value}"))
         if value == "unknown" and node.ask.options.get("dont_know"):  # "I don't know" to a date or a time
-            return turn.system("label_unknown")
+            return turn.own(turn.system("label_unknown"))
         if node.ask.parser == "media" and isinstance(value, list):
-            return turn.system_count("label_photos", len(value))
+            return turn.own(turn.system_count("label_photos", len(value)))
         if node.ask.parser == FREE_TEXT_PARSER and (full or node.ask.options.get("name")):
             return str(value)  # names read back whole: a cut name is a wrong name
         shown = turn.answering.displays.get(node.ask.parser)
-        return shown(value, turn.locale, turn.inputs.timezone) if shown else str(value)
+        if shown is None:
+            return str(value)
+        text = shown(value, turn.locale, turn.inputs.timezone)
+        return text if node.ask.parser == FREE_TEXT_PARSER else turn.own(text)  # typed text stays as typed
 
     def answer(self, text: str) -> None:
         """Read an answer to the waiting question: keep it, read it back for a YES, or hint and ask again."""
@@ -340,7 +351,11 @@ class FlowWalker:
         self.accept(node, parsed)
 
     def missed(self, node: Node, parsed: Parsed) -> None:
-        """An answer that did not parse: send the hint, a way out after a few misses, and ask again."""
+        """An answer that did not parse: send the short hint (not the whole question), a way out after a few misses.
+
+        The question is sent again only after a hint that points at it, or when the node asks for it
+        (`repeat: true`).
+        """
         turn, st = self.turn, self.turn.state
         assert node.ask is not None
         st.misses += 1
@@ -351,7 +366,7 @@ class FlowWalker:
         if st.misses >= MISSES_BEFORE_WAY_OUT:
             st.misses = 0
             turn.say_system("way_out")
-        if node.ask.options.get("repeat", True):
+        if node.ask.options.get("repeat", False) or parsed.hint in HINTS_BEFORE_QUESTION:
             self.reask()
 
     def accept(
@@ -394,9 +409,12 @@ class FlowWalker:
                 turn.say(turn.render(text_key(st.flow or "", node, "say"), node.say or ""))
             else:
                 self.reask()
-        else:
+        else:  # a new answer; if it cannot be read either, the value read back still takes a YES after the hint
             st.pending = None
+            misses, here = st.misses, (st.flow, st.node)
             self.answer(turn.inputs.text)
+            if pending and st.pending is None and (st.flow, st.node) == here and st.misses != misses:
+                st.pending = pending
 
     def answer_review(self, node: Node, parsed: Parsed) -> None:
         """On a summary: YES goes on (submits); an item's number re-asks that item's questions."""

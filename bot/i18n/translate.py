@@ -8,7 +8,7 @@ with a context per text (`report.call_now.say`) and each `note:` as a `#. Transl
 from __future__ import annotations
 
 import string
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
@@ -25,7 +25,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from bot.config import PROJECT_ROOT, settings_of
-from bot.core.segments import budget_for, count_segments, is_gsm7
+from bot.core.segments import budget_for, count_segments, folded_if_cheaper, is_gsm7
 from bot.engine.loader import KEYWORDS_FILE, SYSTEM_FILE, load_flows
 from bot.engine.texts import budgets, iter_texts
 from bot.i18n.catalogs import DOMAIN, SOURCE_LOCALE, compile_catalog
@@ -343,10 +343,12 @@ def check_catalogs(
     *,
     root: str | Path = PROJECT_ROOT,
     values: Mapping[str, str] | None = None,
+    folds: Mapping[str, Callable[[str], str]] | None = None,
 ) -> list[str]:
     """Return every problem with messages.pot and each locale's messages.po, one line each.
 
-    `values` fill placeholders before segments are counted (placeholders without one count as written).
+    `values` fill placeholders before segments are counted (placeholders without one count as written);
+    `folds` (SMS_GSM7_LOCALES, bot.i18n.gsm7) fold a locale's texts into GSM-7 as they are sent.
     """
     locales_dir = Path(locales_dir)
     template = extract_catalog(root, flows_dir)
@@ -358,7 +360,7 @@ def check_catalogs(
             for text in _strings(message.id):
                 problems.extend(_check_budget(f"en: {_label(message)}", message.context, text, values, declared))
     for po in po_files(locales_dir):
-        problems.extend(_check_locale(po, template, values, declared))
+        problems.extend(_check_locale(po, template, values, declared, (folds or {}).get(_locale_of(po))))
     return problems
 
 
@@ -386,7 +388,11 @@ def _check_pot(pot: Path, template: Catalog) -> list[str]:
 
 
 def _check_locale(
-    po: Path, template: Catalog, values: Mapping[str, str] | None, declared: Mapping[str, int]
+    po: Path,
+    template: Catalog,
+    values: Mapping[str, str] | None,
+    declared: Mapping[str, int],
+    fold: Callable[[str], str] | None = None,
 ) -> list[str]:
     """Check one messages.po against the template: coverage, fuzziness, placeholders, length."""
     locale = _locale_of(po)
@@ -411,7 +417,7 @@ def _check_locale(
             problems.append(f"{where}: fuzzy (check the translation against the English, then remove the flag)")
         for text in translations:
             problems.extend(_check_placeholders(where, _strings(source.id), text))
-            problems.extend(_check_budget(where, source.context, text, values, declared))
+            problems.extend(_check_budget(where, source.context, text, values, declared, fold))
     for message in catalog:
         if message.id and template.get(message.id, message.context) is None:
             problems.append(f"{locale}: {_label(message)}: not in {POT_NAME} (run `flask translate update`)")
@@ -459,12 +465,21 @@ def filled_for_sms(context: str | None, text: str, values: Mapping[str, str] | N
 
 
 def _check_budget(
-    where: str, context: str | None, text: str, values: Mapping[str, str] | None, declared: Mapping[str, int]
+    where: str,
+    context: str | None,
+    text: str,
+    values: Mapping[str, str] | None,
+    declared: Mapping[str, int],
+    fold: Callable[[str], str] | None = None,
 ) -> list[str]:
-    """Report a sent text over its SMS segment budget (declared by its node, else the default) once filled."""
+    """Report a sent text over its SMS segment budget (declared by its node, else the default) once filled.
+
+    The text is counted as it is sent: folded into GSM-7 when its locale's fold (SMS_GSM7_LOCALES) makes it so.
+    """
     filled = filled_for_sms(context, text, values)
     if filled is None:
         return []
+    filled = folded_if_cheaper(filled, fold)
     segments = count_segments(filled)
     budget = budget_for(declared.get(context or ""))
     if segments <= budget:
@@ -568,7 +583,11 @@ def check_command() -> None:
     """Fail on a stale messages.pot, missing, empty or fuzzy translations, broken placeholders, long texts."""
     hotline = current_app.extensions["holdline.hotline"]
     problems = check_catalogs(
-        _locales_dir(), settings_of(current_app).flows_dir, root=PROJECT_ROOT, values=hotline.context()
+        _locales_dir(),
+        settings_of(current_app).flows_dir,
+        root=PROJECT_ROOT,
+        values=hotline.context(),
+        folds=hotline.speech.folds,
     )
     for problem in problems:
         click.echo(f"problem: {problem}", err=True)

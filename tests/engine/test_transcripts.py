@@ -29,6 +29,7 @@ from bot.engine.loader import load_flows
 from bot.engine.runner import handle
 from bot.engine.state import State
 from bot.i18n.catalogs import Catalogs
+from bot.i18n.gsm7 import folds
 from bot.i18n.languages import Detector, load_languages
 from bot.i18n.speech import build_speech
 from bot.storage.reports import REUSED_DETAILS
@@ -152,10 +153,11 @@ class PhoneLine:
 
 @pytest.fixture(scope="module")
 def speaking() -> tuple[FlowSet, Speech, Detector | None]:
-    """The repository's flows, catalogs and languages, loaded once for every transcript."""
+    """The repository's flows, catalogs, languages and GSM-7 folds (SMS_GSM7_LOCALES's default), loaded once."""
     flows = load_flows(PROJECT_ROOT / "flows")
     catalogs = Catalogs(PROJECT_ROOT / "locales")
-    speech, offered = build_speech(flows, catalogs, load_languages(PROJECT_ROOT / "locales"))
+    languages, written = load_languages(PROJECT_ROOT / "locales"), folds(PROJECT_ROOT / "locales")
+    speech, offered = build_speech(flows, catalogs, languages, written)
     return flows, speech, Detector(offered) if offered else None
 
 
