@@ -9,7 +9,7 @@ LOCAL := FLASK_DEBUG=1 $(BIN)/flask --app wsgi
 HOLDLINE_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export HOLDLINE_TEST_POSTGRES_URL
 
-.PHONY: run serve chat test lint install install-dev soak
+.PHONY: run serve chat test lint install install-dev soak bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,10 @@ lint: install-dev
 SOAK_ARGS ?= --texters 200 --concurrency 32 --stop-seconds 30 --freeze-seconds 20
 soak: install-dev
 	$(BIN)/python bench/soak.py $(SOAK_ARGS)
+
+## bench: the webhook under load vs a bare Flask floor (Procfile's gunicorn, SQLite and PostgreSQL, 16 and 64
+## texters, distinct and repeated names), worker memory, and the staff queue at 1k/10k/100k; writes
+## docs/PERFORMANCE.md. Bigger runs: BENCH_ARGS="--conversations 128 --stored 1000,100000 --same-person 3000"
+BENCH_ARGS ?=
+bench: install-dev
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
