@@ -105,3 +105,5 @@ class Speech:
     languages: LanguageMenu | None = None
     everywhere: Mapping[str, list[str]] = field(default_factory=dict)  # keyword words in every language
     opt_out_leads: frozenset[str] = frozenset()  # each language's first STOP word, which may start an opt-out
+    # Normalised words of (locale, text key, English words), worked out once per process: catalogs do not change.
+    phrases: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
