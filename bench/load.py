@@ -50,7 +50,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from soak import free_port, reviewed_copy_of_flows  # noqa: E402
 
-from bot.reports.fields import name_key  # noqa: E402
+from bot.reports import fields  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
 from bot.storage.models import Contact, Report  # noqa: E402
 
@@ -348,7 +348,8 @@ def seed_reports(url: str, count: int, same_person: int, script: list[tuple[str,
                     "urgency_reasons": [],
                     "submitted_at": now - timedelta(minutes=rng.randrange(5 * 24 * 60 if same else 525_600)),
                     "detained_name": detained,
-                    "name_key": name_key(detained)[:200],
+                    "name_key": fields.name_key(detained)[:200],
+                    **keys(detained, facility),
                     "detained_dob": "1990-03-03" if same else f"19{50 + i % 50}-0{1 + i % 9}-1{i % 10}",
                     "facility": facility,
                     "media": [],
@@ -364,6 +365,13 @@ def seed_reports(url: str, count: int, same_person: int, script: list[tuple[str,
         conn.execute(text("ANALYZE"))
         conn.commit()
     engine.dispose()
+
+
+def keys(name: str, facility: str) -> dict[str, str]:
+    """The same-person keys of a stored report, where this version of the hotline has them."""
+    if not hasattr(fields, "match_key"):
+        return {}
+    return {"match_key": fields.match_key(name), "facility_key": fields.facility_key(facility)}
 
 
 def count_reports(url: str) -> int:
