@@ -9,7 +9,7 @@ LOCAL := FLASK_DEBUG=1 $(BIN)/flask --app wsgi
 HOLDLINE_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export HOLDLINE_TEST_POSTGRES_URL
 
-.PHONY: run serve chat test lint install install-dev soak bench-segments
+.PHONY: run serve chat test lint install install-dev soak bench bench-segments
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,3 +73,10 @@ SEGMENTS_MD ?= docs/segments.md
 SEGMENTS_ARGS ?=
 bench-segments: install
 	$(BIN)/python bench/segments.py --markdown $(SEGMENTS_MD) $(SEGMENTS_ARGS)
+
+## bench: the webhook under load vs a bare Flask floor (Procfile's gunicorn, SQLite and PostgreSQL, 16 and 64
+## texters, distinct and repeated names), worker memory, and the staff queue at 1k/10k/100k; writes
+## docs/PERFORMANCE.md. Bigger runs: BENCH_ARGS="--conversations 128 --stored 1000,100000 --same-person 3000"
+BENCH_ARGS ?=
+bench: install-dev
+	$(BIN)/python bench/load.py $(BENCH_ARGS)

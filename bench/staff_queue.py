@@ -1,10 +1,11 @@
-"""How fast the staff queue is at 100k reports, as ratios to a plain 50-row SELECT in the same run.
+"""How fast the staff queue and a report page are at 1k, 10k and 100k reports, as ratios in the same run.
 
-    .venv/bin/python bench/staff_queue.py [--reports 100000] [--repeat 20]
+    .venv/bin/python bench/staff_queue.py [--sizes 1000,10000,100000] [--repeat 20] [--database-url URL]
 
-Seeds a fresh SQLite file (migrated like production), then times each queue query shape against a
-baseline measured on the same machine, so the numbers compare across laptops and CI. Not run by
-the test suite.
+Seeds a fresh SQLite file (or the database at URL, which must be empty; migrated like production) by
+bulk insert, growing it size by size, and times each queue query shape and a report page's queries
+against a plain 50-row SELECT and against the same shape at the first size, so the numbers compare
+across laptops and CI. `make bench` runs it on PostgreSQL (bench/load.py). Not run by the test suite.
 """
 
 from __future__ import annotations
@@ -34,19 +35,20 @@ STATES = ["IL", "IL", "IL", "TX", "TX", "CA", "NY", "FL"]
 STATUSES = ["new"] * 5 + ["in_review"] * 2 + ["lawyer_contacted", "escalated", "closed", "closed", "closed"]
 
 
-def seed(db: Database, count: int) -> None:
-    """Insert `count` reports, about a tenth assigned, over the last year."""
-    rng = random.Random(7)
+def seed(db: Database, count: int, start: int = 0) -> None:
+    """Insert `count` reports (numbered from `start`), about a tenth assigned, over the last year."""
+    rng = random.Random(7 + start)
     now = datetime.now(UTC)
     with db.transaction() as session:
-        session.execute(
-            insert(Contact), [{"address": "+13125550000", "channel": "sms", "locale": "en", "created_at": now}]
-        )
-        session.execute(
-            insert(StaffUser), [{"email": "a@example.org", "name": "A", "password_hash": "x", "created_at": now}]
-        )
+        if start == 0:
+            session.execute(
+                insert(Contact), [{"address": "+13125550000", "channel": "sms", "locale": "en", "created_at": now}]
+            )
+            session.execute(
+                insert(StaffUser), [{"email": "a@example.org", "name": "A", "password_hash": "x", "created_at": now}]
+            )
         rows = []
-        for i in range(count):
+        for i in range(start, start + count):
             score = rng.choice([0, 10, 15, 25, 30, 40, 55, 65, 80, 95])
             rows.append(
                 {
@@ -66,17 +68,17 @@ def seed(db: Database, count: int) -> None:
                     "media": [],
                 }
             )
-        session.execute(insert(Report), rows)
-        session.execute(
-            insert(Assignment), [{"report_id": i, "staff_id": 1, "assigned_at": now} for i in range(1, count + 1, 10)]
-        )
+        ids = session.execute(insert(Report).returning(Report.id), rows).scalars().all()
+        session.execute(insert(Assignment), [{"report_id": i, "staff_id": 1, "assigned_at": now} for i in ids[::10]])
     with db.engine.connect() as conn:
         conn.execute(text("ANALYZE"))
+        conn.commit()
 
 
 def timed(run: Callable[[], object], repeat: int) -> float:
-    """Return the median seconds of `repeat` runs (after one warm-up)."""
-    run()
+    """Return the median seconds of `repeat` runs (after three warm-ups: the pool, the plan, the cache)."""
+    for _ in range(3):
+        run()
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -85,48 +87,83 @@ def timed(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+def shapes(db: Database, size: int) -> dict[str, Callable[[], object]]:
+    """The queue's query shapes and a report page's queries, each in its own transaction."""
+
+    def page(filters: ReportFilter, number: int = 1) -> Callable[[], object]:
+        def run() -> object:
+            with db.transaction() as session:
+                return casework.queue_page(session, filters, page=number, per_page=50)
+
+        return run
+
+    def report_page() -> object:
+        with db.transaction() as session:
+            found = casework.report_by_ref(session, f"R-{size // 2:07d}")
+            assert found is not None and found.id is not None
+            contact = casework.report_contact(session, found)
+            messages = casework.transcript(session, contact.id) if contact and contact.id else []
+            return (
+                found,
+                messages,
+                casework.report_timeline(session, found.id),
+                casework.related_reports(session, found.id),
+            )
+
+    return {
+        "queue, open reports, page 1": page(ReportFilter(status=OPEN)),
+        "queue, every report, page 1": page(ReportFilter()),
+        "queue, open, page 10": page(ReportFilter(status=OPEN), 10),
+        "queue, status=new, IL": page(ReportFilter(status="new", state="IL")),
+        "queue, critical": page(ReportFilter(urgency="critical")),
+        "queue, assigned to me": page(ReportFilter(status=OPEN, assigned_to=1)),
+        "queue, facility contains 'kane'": page(ReportFilter(status=OPEN, facility="kane")),
+        "queue, search by reference": page(ReportFilter(search=f"R-{size // 3:07d}")),
+        "queue, search by name": page(ReportFilter(search=f"person {size // 3}")),
+        "report page": report_page,
+    }
+
+
+def measure(url: str, sizes: list[int], repeat: int) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
+    """Seed the database at `url` up to each size in turn; return the baseline and each shape's median seconds."""
+    db = Database(url)
+    baselines: dict[int, float] = {}
+    results: dict[int, dict[str, float]] = {}
+    seeded = 0
+    try:
+        for size in sizes:
+            seed(db, size - seeded, start=seeded)
+            seeded = size
+
+            def baseline() -> object:
+                with db.transaction() as session:
+                    return session.execute(select(Report).where(Report.id > 100).order_by(Report.id).limit(50)).all()
+
+            baselines[size] = timed(baseline, repeat)
+            results[size] = {name: timed(run, repeat) for name, run in shapes(db, size).items()}
+    finally:
+        db.dispose()
+    return baselines, results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reports", type=int, default=100_000)
+    parser.add_argument("--sizes", default="1000,10000,100000", help="report counts, comma-separated, growing")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--database-url", default="", help="an empty database (default: a fresh SQLite file)")
     args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/bench.sqlite3"
+        url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
         upgrade(url)
-        db = Database(url)
-        started = time.perf_counter()
-        seed(db, args.reports)
-        print(f"seeded {args.reports} reports in {time.perf_counter() - started:.1f} s")
-
-        def baseline() -> object:
-            with db.transaction() as session:
-                return session.execute(select(Report).where(Report.id > 1000).order_by(Report.id).limit(50)).all()
-
-        def page(filters: ReportFilter, number: int = 1) -> Callable[[], object]:
-            def run() -> object:
-                with db.transaction() as session:
-                    return casework.queue_page(session, filters, page=number, per_page=50)
-
-            return run
-
-        shapes = {
-            "queue, open reports, page 1": page(ReportFilter(status=OPEN)),
-            "queue, every report, page 1": page(ReportFilter()),
-            "queue, open, page 200": page(ReportFilter(status=OPEN), 200),
-            "queue, status=new, IL": page(ReportFilter(status="new", state="IL")),
-            "queue, critical": page(ReportFilter(urgency="critical")),
-            "queue, assigned to me": page(ReportFilter(status=OPEN, assigned_to=1)),
-            "queue, facility contains 'kane'": page(ReportFilter(status=OPEN, facility="kane")),
-            "queue, search by reference": page(ReportFilter(search="R-0054321")),
-            "queue, search by name": page(ReportFilter(search="person 54321")),
-        }
-        base = timed(baseline, args.repeat)
-        print(f"baseline: SELECT 50 reports by id = {base * 1000:.2f} ms (median of {args.repeat})")
-        print(f"{'query':40} {'ms':>8} {'x baseline':>11}")
-        for name, run in shapes.items():
-            seconds = timed(run, args.repeat)
-            print(f"{name:40} {seconds * 1000:8.2f} {seconds / base:11.1f}")
-        db.dispose()
+        baselines, results = measure(url, sizes, args.repeat)
+    first = sizes[0]
+    print(f"{'query':36}" + "".join(f" {size:>9} ms" for size in sizes) + "".join(f" {s:>7}/1st" for s in sizes[1:]))
+    for name in results[first]:
+        cells = "".join(f" {results[size][name] * 1000:12.2f}" for size in sizes)
+        ratios = "".join(f" {results[size][name] / results[first][name]:11.2f}" for size in sizes[1:])
+        print(f"{name:36}{cells}{ratios}")
+    print(f"{'baseline: 50 reports by id':36}" + "".join(f" {baselines[size] * 1000:12.2f}" for size in sizes))
 
 
 if __name__ == "__main__":

@@ -211,13 +211,16 @@ class Hotline:
         self, contact_id: int, message_id: int, inbound: Inbound, now: datetime, later: Callable[[], bool]
     ) -> list[str]:
         with self.db.transaction() as session:
-            contact = conversations.lock_contact(session, contact_id)
-            if conversations.inbound_status(session, message_id) != "received":
+            locked = conversations.lock_turn(session, contact_id, message_id)
+            contact, last_seen = locked.contact, locked.last_seen
+            if locked.status != "received":
                 return conversations.replies_to(session, message_id)
-            if self._over_inbound_limit(session, contact, inbound):
+            received, spent = conversations.texts_since(
+                session, contact_id, utcnow() - timedelta(hours=1), utcnow() - timedelta(days=1)
+            )
+            if self._over_inbound_limit(received, inbound):
                 return self._limited(session, contact, message_id, inbound, now, later)
-            data, last_seen = conversations.load_conversation(session, contact)
-            state = State.from_dict(data)
+            state = State.from_dict(locked.state)
             locale_known = contact.locale_source != "default"
             detect = self.detector and not locale_known and not state.started
             said = storable(inbound.body)[:MAX_BODY]  # longer than Twilio sends: stored whole, read this far
@@ -270,7 +273,7 @@ class Hotline:
             if erased:  # nothing of this conversation is stored again, not even this text
                 return replies
             conversations.save_conversation(session, contact, outcome.state.to_dict(), now)
-            replies = self._within_segment_budget(session, contact, inbound, replies)
+            replies = self._within_segment_budget(spent, inbound, replies)
             replies = self._deliver(session, contact, message_id, replies, now, later)
             conversations.set_inbound_status(session, message_id, "handled")
             locale = contact.locale
@@ -299,9 +302,10 @@ class Hotline:
         log_fields.set({**log_fields.get(), "report_ref": report.ref})
         return report
 
-    def _over_inbound_limit(self, session: Session, contact: Contact, inbound: Inbound) -> bool:
-        """Whether this number sent more than INBOUND_TEXTS_PER_HOUR texts this hour (STOP and START always count)."""
-        sent = conversations.count_inbound_since(session, contact.id or 0, utcnow() - timedelta(hours=1))
+    def _over_inbound_limit(self, sent: int, inbound: Inbound) -> bool:
+        """Whether this number sent more than INBOUND_TEXTS_PER_HOUR texts this hour (STOP and START always count).
+
+        `sent`: the texts it sent this hour, this one included."""
         if sent <= self.settings.inbound_texts_per_hour:
             return False
         carrier = CARRIER_KEYWORDS.get((inbound.opt_out_type or "").upper())
@@ -344,11 +348,10 @@ class Hotline:
             outbox_rows.enqueue_family_text(session, queued.id or 0, None, now)
         return []
 
-    def _within_segment_budget(
-        self, session: Session, contact: Contact, inbound: Inbound, replies: list[str]
-    ) -> list[str]:
-        """Drop the replies that would take a number past REPLY_SEGMENTS_PER_DAY (the text itself is kept)."""
-        spent = conversations.reply_segments_since(session, contact.id or 0, utcnow() - timedelta(days=1))
+    def _within_segment_budget(self, spent: int, inbound: Inbound, replies: list[str]) -> list[str]:
+        """Drop the replies that would take a number past REPLY_SEGMENTS_PER_DAY (the text itself is kept).
+
+        `spent`: the segments sent to this number in the last day, before these replies."""
         kept = []
         for reply in replies:
             spent += count_segments(reply)

@@ -100,3 +100,39 @@ def test_texts_from_test_numbers_before_the_mark_become_test_data(tmp_path: Path
     engine.dispose()
     assert marked == {"+15555550142": True, "whatsapp:+15555550143": True, "+13125550142": False}
     assert reports == {"R-OLD1": True, "R-OLD2": True, "R-OLD3": False}
+
+
+def test_reports_filed_before_the_same_person_keys_get_them_and_link_to_new_reports(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from bot.storage import conversations, reports
+    from bot.storage.database import Database
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0011")  # the revision before the keys
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO report (ref, report_type, status, urgency, urgency_score, urgency_reasons, locale, "
+                "channel, submitted_at, detained_name, name_key, detained_dob, citizenship, facility, city_or_county, "
+                "release_due_approximate, still_held, ice_mentioned, ice_took_custody, reporter_name, "
+                "reporter_relationship, consent_to_contact, media, other_names, birth_country, booking_number, "
+                "defense_lawyer, arrest_details) VALUES ('R-OLD2', 'jail_hold', 'new', 'normal', 0, '[]', 'en', "
+                "'sms', '2026-11-27 15:00:00', 'Juan Peres', 'juan peres', '1990-03-04', 'unknown', 'Cook Jail', "
+                "'Y', 0, 'unknown', 'unknown', 'unknown', 'Z', 'friend', 0, '[]', '', '', '', '', '')"
+            )
+        )
+    engine.dispose()
+    upgrade(url)
+    db = Database(url)
+    with db.transaction() as session:
+        old = session.exec(select(Report).where(Report.ref == "R-OLD2")).one()
+        assert (old.match_key, old.facility_key) == ("juan peres", "cook jail")
+        contact = conversations.upsert_contact(session, "+13125550001", "sms")
+        answers = {"detained_name": "Pérez Juan", "detained_dob": "1990-03-04", "facility": "Other"}
+        new = reports.create_report(
+            session, contact, answers, ref="R-NEW2", locale="en", now=datetime(2026, 11, 28, tzinfo=UTC)
+        )
+        assert reports.related_refs(session, new.id) == ["R-OLD2"]
+    db.dispose()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core.inbound import Inbound
 from bot.core.refs import new_ref
-from bot.reports.fields import name_key
+from bot.reports.fields import match_key, name_key
 from bot.storage import conversations, reports
 from bot.storage.database import Database
 from bot.storage.models import Report
@@ -78,3 +78,18 @@ def test_inbound_is_recorded_once_per_sid(db: Database) -> None:
         first = conversations.record_inbound(session, contact, inbound)
         again = conversations.record_inbound(session, contact, inbound)
     assert first[1] is True and again == (first[0], False)
+
+
+def test_sound_alike_spellings_share_one_match_key_and_others_do_not() -> None:
+    assert match_key("Juan Pérez") == match_key("PERES, juan") == match_key("juan perezz")
+    assert match_key("Ana Castillo") == match_key("ana castiyo")
+    assert match_key("Juan Perez") != match_key("Juan Perez Garcia") != match_key("Ana Perez")
+    assert match_key("") == ""
+
+
+def test_a_person_named_in_many_reports_links_the_newest_and_each_report_reaches_older_ones(db: Database) -> None:
+    answers = {"detained_name": "Juan Perez", "detained_dob": "1990-03-04", "facility": "Cook County Jail"}
+    filed = [file(db, f"+131255501{i:02d}", answers, NOW + timedelta(minutes=i)) for i in range(reports.MAX_LINKED + 5)]
+    newest = related(db, filed[-1])
+    assert newest == sorted(report.ref for report in filed[-reports.MAX_LINKED - 1 : -1])
+    assert filed[0].ref in related(db, filed[1])  # the oldest stays linked to those filed just after it

@@ -107,3 +107,5 @@ class Speech:
     opt_out_leads: frozenset[str] = frozenset()  # each language's first STOP word, which may start an opt-out
     # Per locale, how the bot's own words fold into GSM-7 (SMS_GSM7_LOCALES); a locale not listed is sent as written
     folds: Mapping[str, Callable[[str], str]] = field(default_factory=dict)
+    # Normalised words of (locale, text key, English words), worked out once per process: catalogs do not change.
+    phrases: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)

@@ -65,12 +65,16 @@ class Turn:
     # --- wording ---------------------------------------------------------------------------------
 
     def words(self, context: str, source: str) -> list[str]:
-        """English words and their translation, normalised: both always work."""
-        found = split_words(source)
-        for phrase in split_words(self.translate(context, source)):
-            if phrase not in found:
-                found.append(phrase)
-        return found
+        """English words and their translation, normalised: both always work (worked out once per language)."""
+        key = (self.locale, context, source)
+        cached = self.speech.phrases.get(key)
+        if cached is None:
+            found = split_words(source)
+            for phrase in split_words(self.translate(context, source)):
+                if phrase not in found:
+                    found.append(phrase)
+            cached = self.speech.phrases[key] = tuple(found)
+        return list(cached)
 
     def answer_words(self, name: str) -> list[str]:
         """The words of a shared answer ('yes', 'dont_know'…) in English and the texter's language."""

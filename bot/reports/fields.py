@@ -2,26 +2,47 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
-
-from rapidfuzz import fuzz
 
 from bot.core.text import normalize
 from bot.reports.urgency import Assessment, Facts, assess, end_of_day
 
 SAME_FACILITY_WINDOW = timedelta(days=5)
-NAME_MATCH = 90  # rapidfuzz token_sort_ratio: "Perez Juan" == "Juan Perez", "Juan Peres" close enough
-FACILITY_MATCH = 85
+KEY_LENGTH = 200  # the stored keys' column width
+# Spellings that sound alike in the names families type (Spanish and English first): folded in the match key,
+# in this order, then doubled letters are read as one ("Peres" = "Perez", "Castiyo" = "Castillo").
+_SOUND_ALIKE = (("ll", "y"), ("z", "s"), ("v", "b"), ("y", "i"), ("k", "c"), ("ph", "f"))
+_DOUBLED = re.compile(r"(.)\1+")
 CITIZENSHIP = ("us_citizen", "permanent_resident", "other", "unknown")
 RELEASE_REASONS = ("bail_posted", "charges_dropped", "sentence_finished", "judge_ordered", "other")
 PAPERS = ("i247a", "ice_warrant", "both", "other", "none", "unknown")
 
 
 def name_key(name: str) -> str:
-    """Normalise a name for matching: case, accents and word order do not matter."""
-    return " ".join(sorted(normalize(name).split()))
+    """Normalise a name for search: case, accents and word order do not matter."""
+    return " ".join(sorted(normalize(name).split()))[:KEY_LENGTH]
+
+
+def match_key(name: str) -> str:
+    """The canonical key reports about the same person share: name_key, with sound-alike spellings folded.
+
+    The one function that says which names are "the same name": linking compares it for equality only
+    (an indexed column, which a blind index can stand in for), never by similarity. Empty for no name.
+    """
+    words = []
+    for word in normalize(name).split():
+        for spelling, sound in _SOUND_ALIKE:
+            word = word.replace(spelling, sound)
+        words.append(_DOUBLED.sub(r"\1", word))
+    return " ".join(sorted(words))[:KEY_LENGTH]
+
+
+def facility_key(facility: str) -> str:
+    """The key a report's jail is matched on: case, accents, punctuation and spacing do not matter."""
+    return normalize(facility)[:KEY_LENGTH]
 
 
 @dataclass(frozen=True)
@@ -85,27 +106,3 @@ def _known(value: Any) -> Any:
 def urgency_of(fields: ReportFields, now: datetime, zone: tzinfo = UTC) -> Assessment:
     """Assess a report's urgency at `now`, reading dates without a time in the hotline's `zone`."""
     return assess(fields.facts, now, zone)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An earlier report that might be about the same person."""
-
-    id: int
-    name_key: str
-    detained_dob: str | None
-    facility: str
-    submitted_at: datetime
-
-
-def same_person(new: Candidate, other: Candidate) -> bool:
-    """Same name and date of birth, or same name and facility within a few days."""
-    if not new.name_key or not other.name_key:
-        return False
-    if fuzz.token_sort_ratio(new.name_key, other.name_key) < NAME_MATCH:
-        return False
-    if new.detained_dob and other.detained_dob:
-        return new.detained_dob == other.detained_dob
-    close_in_time = abs(new.submitted_at - other.submitted_at) <= SAME_FACILITY_WINDOW
-    same_place = fuzz.token_sort_ratio(normalize(new.facility), normalize(other.facility)) >= FACILITY_MATCH
-    return close_in_time and bool(new.facility) and same_place

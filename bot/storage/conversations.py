@@ -7,10 +7,11 @@ bot/storage/) only.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -30,7 +31,10 @@ def _insert(session: Session, model: type) -> Any:
 
 
 def upsert_contact(session: Session, address: str, channel: str) -> Contact:
-    """Return the contact for an address, creating it if this is the first text from it."""
+    """Return the contact for an address, creating it if this is the first text from it (one query if not)."""
+    known = session.execute(select(Contact).where(Contact.address == address)).scalar_one_or_none()
+    if known is not None:
+        return known
     session.execute(
         _insert(session, Contact)
         .values(
@@ -110,6 +114,35 @@ def _refuse_foreign_sid(session: Session, contact: Contact, inbound: Inbound) ->
     return message.id
 
 
+@dataclass
+class LockedTurn:
+    """What a turn reads under the sender's lock, in one round trip."""
+
+    contact: Contact
+    status: str  # the inbound message's: received, handled…
+    state: dict[str, Any]  # the stored engine state ({} for a new conversation)
+    last_seen: datetime | None  # when it last changed
+
+
+def lock_turn(session: Session, contact_id: int, message_id: int) -> LockedTurn:
+    """Lock a contact's row until commit (one number's texts run one at a time), then read the inbound
+    message's status and the contact's conversation in one query.
+
+    Read after the lock, not in the locking query: PostgreSQL re-reads only the locked row once the lock
+    is granted, so a conversation joined into that query could be the one before the previous text's turn.
+    """
+    contact = lock_contact(session, contact_id)
+    found, conversation = session.execute(
+        select(Message.status, Conversation)
+        .select_from(Message)
+        .outerjoin(Conversation, Conversation.contact_id == contact_id)
+        .where(Message.id == message_id)
+    ).one()
+    if conversation is None:
+        return LockedTurn(contact, found, {}, None)
+    return LockedTurn(contact, found, dict(conversation.state), conversation.updated_at)
+
+
 def inbound_status(session: Session, message_id: int) -> str:
     """Return an inbound message's status: received, handled or failed."""
     return session.execute(select(Message.status).where(Message.id == message_id)).scalar_one()
@@ -117,10 +150,7 @@ def inbound_status(session: Session, message_id: int) -> str:
 
 def set_inbound_status(session: Session, message_id: int, status: str) -> None:
     """Mark an inbound message handled or failed."""
-    message = session.get(Message, message_id)
-    assert message is not None
-    message.status = status
-    session.add(message)
+    session.execute(update(Message).where(Message.id == message_id).values(status=status))
 
 
 def replies_to(session: Session, message_id: int) -> list[str]:
@@ -261,6 +291,21 @@ def count_inbound_since(session: Session, contact_id: int, since: datetime) -> i
         Message.contact_id == contact_id, Message.direction == "in", Message.created_at >= since
     )
     return session.execute(statement).scalar_one()
+
+
+def texts_since(
+    session: Session, contact_id: int, inbound_since: datetime, outbound_since: datetime
+) -> tuple[int, int]:
+    """In one query: how many texts a contact sent since `inbound_since`, and how many SMS segments were
+    sent (or queued) to them since `outbound_since`."""
+    statement = select(
+        func.count().filter(Message.direction == "in", Message.created_at >= inbound_since),
+        func.coalesce(
+            func.sum(Message.segments).filter(Message.direction == "out", Message.created_at >= outbound_since), 0
+        ),
+    ).where(Message.contact_id == contact_id, Message.created_at >= min(inbound_since, outbound_since))
+    received, segments = session.execute(statement).one()
+    return received, segments
 
 
 def reply_segments_since(session: Session, contact_id: int, since: datetime) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,6 +83,13 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        self._pid = os.getpid()
+
+    def _after_fork(self) -> None:
+        """In a process forked after the engine was made (gunicorn --preload), leave the parent's connections."""
+        if self._pid != os.getpid():
+            self.engine.dispose(close=False)
+            self._pid = os.getpid()
 
     @property
     def is_sqlite(self) -> bool:
@@ -91,6 +99,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """Yield a session whose work is committed on success and rolled back on any error."""
+        self._after_fork()
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session

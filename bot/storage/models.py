@@ -99,7 +99,10 @@ class Report(SQLModel, table=True):
     submitted_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
     # the detained person (personal: read and written through bot/storage/)
     detained_name: str = Field(default="", sa_column=Column(Text, nullable=False))
-    name_key: str = Field(default="", max_length=200, index=True)  # normalised name, for linking reports
+    name_key: str = Field(default="", max_length=200, index=True)  # normalised name, for staff's search
+    # Same-person linking matches these for equality (bot/reports/fields.py: match_key, facility_key).
+    match_key: str = Field(default="", max_length=200)
+    facility_key: str = Field(default="", max_length=200)
     detained_dob: str | None = Field(default=None, max_length=10)
     citizenship: str = Field(default="unknown", max_length=24)
     a_number: str | None = Field(default=None, max_length=9)
@@ -245,6 +248,9 @@ _report = Report.__table__.c  # type: ignore[attr-defined]
 Index("ix_report_queue", _report.urgency_score.desc(), _report.submitted_at, _report.id)
 Index("ix_report_status_queue", _report.status, _report.urgency_score.desc(), _report.submitted_at)
 Index("ix_report_release_due_at", _report.release_due_at)
+# Reports about the same person: same match key and birth date, or same match key and jail within days.
+Index("ix_report_same_person_dob", _report.match_key, _report.detained_dob)
+Index("ix_report_same_person_place", _report.match_key, _report.facility_key, _report.submitted_at)
 Index("ix_reportevent_report_created", ReportEvent.__table__.c.report_id, ReportEvent.__table__.c.created_at)  # type: ignore[attr-defined]
 Index("ix_outbox_due", Outbox.__table__.c.status, Outbox.__table__.c.next_attempt_at)  # type: ignore[attr-defined]
 Index("ix_message_contact_created", Message.__table__.c.contact_id, Message.__table__.c.created_at)  # type: ignore[attr-defined]

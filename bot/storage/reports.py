@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import delete, false, or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlmodel import Session
 
 from bot.core.refs import REF_LENGTH, new_ref
 from bot.core.statuses import Status
 from bot.engine.io import ReportInfo
-from bot.reports.fields import SAME_FACILITY_WINDOW, Candidate, fields_from_answers, name_key, same_person, urgency_of
+from bot.reports.fields import SAME_FACILITY_WINDOW, facility_key, fields_from_answers, match_key, name_key, urgency_of
 from bot.storage.casework import add_report_event
 from bot.storage.models import Contact, Conversation, Message, Report, ReportLink
 
@@ -85,7 +85,9 @@ def create_report(
         urgency_score=assessment.score,
         is_test=contact.is_test,
         urgency_reasons=[r.to_dict() for r in assessment.reasons],
-        name_key=name_key(fields.values["detained_name"])[:200],
+        name_key=name_key(fields.values["detained_name"]),
+        match_key=match_key(fields.values["detained_name"]),
+        facility_key=facility_key(fields.values["facility"]),
         **fields.values,
     )
     session.add(report)
@@ -118,7 +120,9 @@ def amend_report(
     for name, (_old, new) in changed.items():
         setattr(report, name, new)
     if "detained_name" in changed:
-        report.name_key = name_key(report.detained_name)[:200]
+        report.name_key, report.match_key = name_key(report.detained_name), match_key(report.detained_name)
+    if "facility" in changed:
+        report.facility_key = facility_key(report.facility)
     assessment = urgency_of(fields, report.submitted_at, zone)
     before = report.urgency
     report.urgency, report.urgency_score = assessment.level, assessment.score
@@ -144,25 +148,43 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+# A report links to at most this many others about the same person, the newest: each of them links on to
+# older ones, so staff reach every report about a family, and a name in 3,000 reports costs no more to file.
+MAX_LINKED = 20
+
+
 def _link_same_person(session: Session, report: Report) -> None:
-    """Link a new report to earlier ones that seem to be about the same person."""
+    """Link a report to earlier ones about the same person: same match key and birth date (when both have
+    one), or same match key and jail within SAME_FACILITY_WINDOW. Equality on indexed keys only, so the
+    cost does not grow with the reports stored."""
     assert report.id is not None
-    mine = Candidate(report.id, report.name_key, report.detained_dob, report.facility, report.submitted_at)
-    nearby = select(Report).where(
+    if not report.match_key:
+        return
+    already = select(ReportLink.related_id).where(ReportLink.report_id == report.id)
+    mine = (
+        Report.match_key == report.match_key,
         Report.id != report.id,
+        Report.id.not_in(already),
         Report.is_test == report.is_test,  # a preview's made-up person is never linked to a real report
-        or_(
-            Report.detained_dob == report.detained_dob if report.detained_dob else false(),
-            Report.submitted_at >= report.submitted_at - SAME_FACILITY_WINDOW,
-        ),
     )
-    linked = set(session.execute(select(ReportLink.related_id).where(ReportLink.report_id == report.id)).scalars())
-    for other in session.execute(nearby).scalars():
-        assert other.id is not None
-        theirs = Candidate(other.id, other.name_key, other.detained_dob, other.facility, other.submitted_at)
-        if other.id not in linked and same_person(mine, theirs):
-            session.add(ReportLink(report_id=report.id, related_id=other.id))
-            session.add(ReportLink(report_id=other.id, related_id=report.id))
+    found: list[tuple[int, Any]] = []
+    if report.detained_dob:
+        by_birth = select(Report.id, Report.submitted_at).where(*mine, Report.detained_dob == report.detained_dob)
+        found += session.execute(by_birth.order_by(Report.submitted_at.desc()).limit(MAX_LINKED)).all()
+    if report.facility_key:
+        nearby = select(Report.id, Report.submitted_at).where(
+            *mine,
+            Report.facility_key == report.facility_key,
+            Report.submitted_at >= report.submitted_at - SAME_FACILITY_WINDOW,
+            Report.submitted_at <= report.submitted_at + SAME_FACILITY_WINDOW,
+        )
+        if report.detained_dob:  # two birth dates that differ are two people, wherever they are held
+            nearby = nearby.where(Report.detained_dob.is_(None))
+        found += session.execute(nearby.order_by(Report.submitted_at.desc()).limit(MAX_LINKED)).all()
+    newest = sorted(set(found), key=lambda row: row[1], reverse=True)[:MAX_LINKED]
+    for other_id, _at in newest:
+        session.add(ReportLink(report_id=report.id, related_id=other_id))
+        session.add(ReportLink(report_id=other_id, related_id=report.id))
 
 
 def related_refs(session: Session, report_id: int) -> list[str]:
