@@ -11,7 +11,7 @@ from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.config import Settings, apply_dev_defaults, check_debug_database, settings_from_env
+from bot.config import ConfigError, Settings, apply_dev_defaults, check_debug_database, settings_from_env
 from bot.core.deadline import Late, call_within
 from bot.core.logsafe import JsonFormatter, describe_exception
 from bot.engine.checks import check_flows
@@ -19,7 +19,7 @@ from bot.engine.loader import FlowError, load_flows
 from bot.hotline import Hotline
 from bot.i18n.catalogs import Catalogs
 from bot.sms.journal import Journal
-from bot.storage import database
+from bot.storage import crypto, database
 from bot.storage.database import UNAVAILABLE
 
 # A request body larger than any Twilio webhook (1,600 characters, percent-encoded, and 10 photo
@@ -43,6 +43,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if local:
         apply_dev_defaults(app.config, app.instance_path, testing=testing)
     settings = app.extensions["holdline.settings"] = Settings.from_config(app.config, local=local)
+    try:
+        crypto.configure(crypto.Keyring.from_strings(settings.holdline_data_keys, settings.holdline_index_key))
+    except crypto.KeyProblem as exc:
+        raise ConfigError(str(exc)) from exc
     _configure_logging(app)
     # Twilio signs the public URL; behind Heroku's router or nginx, rebuild it from X-Forwarded-Proto/Host/Port.
     # The client's address is not taken from X-Forwarded-For here: bot/staff/addresses.py reads it only from

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from bot.core.inbound import Inbound
 from bot.core.segments import count_segments
 from bot.core.text import from_raw_bytes, raw_bytes, storable
+from bot.storage.crypto import blind_index
 from bot.storage.models import Contact, Conversation, Message, utcnow
 
 log = logging.getLogger("holdline.storage")
@@ -30,14 +31,21 @@ def _insert(session: Session, model: type) -> Any:
 
 def upsert_contact(session: Session, address: str, channel: str) -> Contact:
     """Return the contact for an address, creating it if this is the first text from it."""
+    index = blind_index(address)
     session.execute(
         _insert(session, Contact)
         .values(
-            address=address, channel=channel, locale="en", locale_source="default", opted_out=False, created_at=utcnow()
+            address=address,
+            address_index=index,
+            channel=channel,
+            locale="en",
+            locale_source="default",
+            opted_out=False,
+            created_at=utcnow(),
         )
-        .on_conflict_do_nothing(index_elements=["address"])
+        .on_conflict_do_nothing(index_elements=["address_index"])
     )
-    return session.execute(select(Contact).where(Contact.address == address)).scalar_one()
+    return session.execute(select(Contact).where(Contact.address_index == index)).scalar_one()
 
 
 def lock_contact(session: Session, contact_id: int) -> Contact:

@@ -17,6 +17,7 @@ from bot.core.statuses import Status
 from bot.engine.io import ReportInfo
 from bot.reports.fields import SAME_FACILITY_WINDOW, Candidate, fields_from_answers, name_key, same_person, urgency_of
 from bot.storage.casework import add_report_event
+from bot.storage.crypto import blind_index
 from bot.storage.models import Contact, Conversation, Message, Report, ReportLink
 
 
@@ -24,7 +25,7 @@ def unused_ref(session: Session) -> str:
     """Return a reference code no report has yet (longer codes once short ones get crowded)."""
     for attempt in range(20):
         ref = new_ref(REF_LENGTH + attempt // 10)
-        if session.execute(select(Report.id).where(Report.ref == ref)).first() is None:
+        if session.execute(select(Report.id).where(Report.ref_index == blind_index(ref))).first() is None:
             return ref
     raise RuntimeError("could not find an unused reference code")
 
@@ -104,7 +105,7 @@ def amend_report(
     report = None
     if ref:
         report = session.execute(
-            select(Report).where(Report.ref == ref, Report.contact_id == contact.id)
+            select(Report).where(Report.ref_index == blind_index(ref), Report.contact_id == contact.id)
         ).scalar_one_or_none()
     if report is None:
         return None
@@ -150,7 +151,7 @@ def _link_same_person(session: Session, report: Report) -> None:
     nearby = select(Report).where(
         Report.id != report.id,
         or_(
-            Report.detained_dob == report.detained_dob if report.detained_dob else false(),
+            Report.dob_index == blind_index(report.detained_dob) if report.detained_dob else false(),
             Report.submitted_at >= report.submitted_at - SAME_FACILITY_WINDOW,
         ),
     )
