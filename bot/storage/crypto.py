@@ -209,7 +209,7 @@ def dev_keyring(instance: Path) -> Keyring:
 # --- columns ---------------------------------------------------------------------------------------
 
 
-class _Encrypted(TypeDecorator):
+class Encrypted(TypeDecorator):
     """A column stored encrypted (text) and seen plain by the code; None stays NULL."""
 
     impl = Text
@@ -253,7 +253,7 @@ class _Encrypted(TypeDecorator):
         return self.from_bytes(keyring().decrypt(value, self.context))
 
 
-class EncryptedText(_Encrypted):
+class EncryptedText(Encrypted):
     """Text encrypted at rest (lone surrogates survive, as texters' bodies may carry them)."""
 
     cache_ok = True
@@ -267,7 +267,7 @@ class EncryptedText(_Encrypted):
         return raw.decode("utf-8", "surrogatepass")
 
 
-class EncryptedBytes(_Encrypted):
+class EncryptedBytes(Encrypted):
     """Bytes encrypted at rest."""
 
     cache_ok = True
@@ -281,7 +281,7 @@ class EncryptedBytes(_Encrypted):
         return raw
 
 
-class EncryptedJSON(_Encrypted):
+class EncryptedJSON(Encrypted):
     """A JSON value (answers, media lists) encrypted at rest."""
 
     cache_ok = True
