@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select, text  # noqa: E402
 
-from bot.storage import casework  # noqa: E402
+from bot.config import PROJECT_ROOT  # noqa: E402
+from bot.storage import casework, crypto  # noqa: E402
 from bot.storage.casework import OPEN, ReportFilter  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
@@ -40,7 +41,16 @@ def seed(db: Database, count: int) -> None:
     now = datetime.now(UTC)
     with db.transaction() as session:
         session.execute(
-            insert(Contact), [{"address": "+13125550000", "channel": "sms", "locale": "en", "created_at": now}]
+            insert(Contact),
+            [
+                {
+                    "address": "+13125550000",
+                    "address_index": crypto.blind_index("+13125550000"),
+                    "channel": "sms",
+                    "locale": "en",
+                    "created_at": now,
+                }
+            ],
         )
         session.execute(
             insert(StaffUser), [{"email": "a@example.org", "name": "A", "password_hash": "x", "created_at": now}]
@@ -51,6 +61,7 @@ def seed(db: Database, count: int) -> None:
             rows.append(
                 {
                     "ref": f"R-{i:07d}",
+                    "ref_index": crypto.blind_index(f"R-{i:07d}"),
                     "contact_id": 1,
                     "status": rng.choice(STATUSES),
                     "urgency": "critical" if score >= 60 else "high" if score >= 30 else "normal",
@@ -90,6 +101,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
+    crypto.configure(crypto.dev_keyring(PROJECT_ROOT / "instance"))  # personal columns are encrypted at rest
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.sqlite3"
         upgrade(url)

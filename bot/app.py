@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify
@@ -42,11 +43,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         check_debug_database(str(app.config.get("DATABASE_URL", "")))
     if local:
         apply_dev_defaults(app.config, app.instance_path, testing=testing)
+        if not (app.config.get("HOLDLINE_DATA_KEYS") and app.config.get("HOLDLINE_INDEX_KEY")):
+            for name, value in crypto.dev_keys(Path(app.instance_path)).items():  # random per machine, tests too
+                app.config[name] = app.config.get(name) or value
     settings = app.extensions["holdline.settings"] = Settings.from_config(app.config, local=local)
     try:
         crypto.configure(crypto.Keyring.from_strings(settings.holdline_data_keys, settings.holdline_index_key))
     except crypto.KeyProblem as exc:
-        raise ConfigError(str(exc)) from exc
+        raise ConfigError(
+            f"Holdline will not start{'' if local else ' in production'} with unsafe settings:\n  - {exc}"
+            + ("" if local else "\n(For local development, run with FLASK_DEBUG=1.)")
+        ) from exc
     _configure_logging(app)
     # Twilio signs the public URL; behind Heroku's router or nginx, rebuild it from X-Forwarded-Proto/Host/Port.
     # The client's address is not taken from X-Forwarded-For here: bot/staff/addresses.py reads it only from

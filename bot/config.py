@@ -122,11 +122,6 @@ def _staff_settings() -> dict[str, Any]:
 
 def apply_dev_defaults(config: dict[str, Any], instance_path: str, *, testing: bool) -> None:
     """Fill missing secrets: fixed values in tests, random ones kept under instance/ in debug (never published)."""
-    if not (config.get("HOLDLINE_DATA_KEYS") and config.get("HOLDLINE_INDEX_KEY")):
-        from bot.storage.crypto import dev_keys
-
-        for name, value in dev_keys(Path(instance_path)).items():  # random per machine, in tests too
-            config[name] = config.get(name) or value
     missing = [name for name in ("SECRET_KEY", "TWILIO_AUTH_TOKEN") if not config.get(name)]
     if not missing:
         return
@@ -226,7 +221,7 @@ class Settings:
     inbound_texts_per_hour: int = 60  # texts from one number handled per hour; more are stored, with one notice
     reply_segments_per_day: int = 150  # SMS segments of replies one number may receive per 24 hours
     alerts_per_hour: int = 10  # critical-report alerts per hour; more are summed up in one digest
-    holdline_data_keys: tuple[str, ...] = ()  # field encryption keys, newest first (bot/storage/crypto.py)
+    holdline_data_keys: tuple[str, ...] = ()  # field encryption keys, newest first (bot/core/keys.py)
     holdline_index_key: str = ""  # the blind index's own key
     local: bool = False  # debug or tests: development secrets and a loopback Twilio are allowed
 
@@ -336,7 +331,6 @@ def check_production_secrets(settings: Settings) -> None:
             problems.append(f"{name} is too short (at least {MIN_SECRET_LENGTH} characters). Set it to {hint}.")
         elif _guessable(value):
             problems.append(f"{name} is too easy to guess. Set the {name} environment variable to {hint}.")
-    problems.extend(_key_problems(settings))
     if settings.secret_key and settings.secret_key.strip() == settings.twilio_auth_token.strip():
         problems.append("SECRET_KEY and TWILIO_AUTH_TOKEN are the same value: give SECRET_KEY its own random value.")
     if problems:
@@ -345,23 +339,6 @@ def check_production_secrets(settings: Settings) -> None:
             + "\n  - ".join(problems)
             + "\n(For local development, run with FLASK_DEBUG=1.)"
         )
-
-
-def _key_problems(settings: Settings) -> list[str]:
-    """What is wrong with the encryption keys (each message says how to make a key), if anything."""
-    from bot.storage.crypto import DATA_KEYS_VARIABLE, INDEX_KEY_VARIABLE, MAKE_KEY, KeyProblem, Keyring
-
-    problems = []
-    if not settings.holdline_data_keys:
-        problems.append(f"{DATA_KEYS_VARIABLE} is not set. Make a key with: {MAKE_KEY}")
-    if not settings.holdline_index_key:
-        problems.append(f"{INDEX_KEY_VARIABLE} is not set. Make its own key with: {MAKE_KEY}")
-    if not problems:
-        try:
-            Keyring.from_strings(settings.holdline_data_keys, settings.holdline_index_key)
-        except KeyProblem as exc:
-            problems.append(str(exc))
-    return problems
 
 
 def _guessable(value: str) -> bool:

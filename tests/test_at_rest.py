@@ -123,3 +123,39 @@ def test_the_normalised_name_key_is_not_plain_either(tmp_path: Path, sqlite_temp
     file_by_text(app)
     get_db(app).dispose()
     assert b"okonkwo" not in path.read_bytes().lower()
+
+
+def _ciphertexts(path: Path, contact_id: int) -> list[bytes]:
+    """The stored (encrypted) forms of a contact's number, texts and report, read straight from the file."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT body, media FROM message WHERE contact_id = ?", (contact_id,)).fetchall()
+        rows += conn.execute("SELECT address, '' FROM contact WHERE id = ?", (contact_id,)).fetchall()
+        rows += conn.execute(
+            "SELECT detained_name, a_number FROM report WHERE contact_id = ?", (contact_id,)
+        ).fetchall()
+        rows += conn.execute("SELECT state, '' FROM conversation WHERE contact_id = ?", (contact_id,)).fetchall()
+    return [value.encode() for row in rows for value in row if value]
+
+
+def test_after_delete_and_its_checkpoint_nothing_of_the_texter_is_left_in_the_sqlite_file(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    path = tmp_path / "erase.sqlite3"
+    shutil.copy(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}")
+    report = file_by_text(app)
+    stored = _ciphertexts(path, report.contact_id or 0)
+    assert len(stored) > 40 and all(value in path.read_bytes() + Path(f"{path}-wal").read_bytes() for value in stored)
+    phone = Simulator(auth_token=TEST_AUTH_TOKEN, app=app, sender=SENDER, extra={"FromState": "IL"})
+    phone.send("DELETE")
+    assert phone.send("YES").status == 200
+    with get_db(app).transaction() as session:
+        contact = session.execute(select(Contact).where(Contact.address_index == blind_index(SENDER))).scalar_one()
+        assert contact.address == "" and session.execute(select(Report)).first() is None
+    wal = Path(f"{path}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0  # checkpointed and emptied after the erasure
+    left = [value[:20] for value in stored if value in path.read_bytes()]
+    assert left == []  # secure_delete zeroed the rows: not even their ciphertext is in the free pages
+    get_db(app).dispose()

@@ -45,7 +45,11 @@ def upsert_contact(session: Session, address: str, channel: str) -> Contact:
         )
         .on_conflict_do_nothing(index_elements=["address_index"])
     )
-    return session.execute(select(Contact).where(Contact.address_index == index)).scalar_one()
+    contact = session.execute(select(Contact).where(Contact.address_index == index)).scalar_one()
+    if not contact.address:  # erased by DELETE, and texting again: replies and staff texts need the number
+        contact.address = address
+        session.add(contact)
+    return contact
 
 
 def lock_contact(session: Session, contact_id: int) -> Contact:

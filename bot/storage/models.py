@@ -286,7 +286,8 @@ class ContactSetting(SQLModel, table=True):
 
 def _index_contact(_mapper: Any, _connection: Any, contact: Contact) -> None:
     """Keep a contact's blind index in step with its address."""
-    contact.address_index = blind_index(contact.address)
+    if contact.address:  # an erased number ("" after DELETE) keeps its index: STOP is still honoured
+        contact.address_index = blind_index(contact.address)
 
 
 def _index_report(_mapper: Any, _connection: Any, report: Report) -> None:

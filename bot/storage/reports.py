@@ -16,9 +16,10 @@ from bot.core.refs import REF_LENGTH, new_ref
 from bot.core.statuses import Status
 from bot.engine.io import ReportInfo
 from bot.reports.fields import SAME_FACILITY_WINDOW, Candidate, fields_from_answers, name_key, same_person, urgency_of
+from bot.storage import outbox_rows
 from bot.storage.casework import add_report_event
 from bot.storage.crypto import blind_index
-from bot.storage.models import Contact, Conversation, Message, Report, ReportLink
+from bot.storage.models import Contact, Conversation, Message, Report, ReportLink, utcnow
 
 
 def unused_ref(session: Session) -> str:
@@ -172,7 +173,7 @@ def related_refs(session: Session, report_id: int) -> list[str]:
     return sorted(rows)
 
 
-def erase_contact_data(session: Session, contact: Contact) -> list[str]:
+def erase_contact_data(session: Session, contact: Contact, now: datetime | None = None) -> list[str]:
     """Erase a texter's conversation, messages and the reports staff have not acted on; return refs kept."""
     erasable = list(
         session.execute(select(Report.id).where(Report.contact_id == contact.id, Report.status == Status.NEW)).scalars()
@@ -183,7 +184,13 @@ def erase_contact_data(session: Session, contact: Contact) -> list[str]:
         )
         session.execute(delete(Report).where(Report.id.in_(erasable)))
     session.execute(delete(Conversation).where(Conversation.contact_id == contact.id))
+    twilio_copies = []  # Twilio keeps every message and photo until asked to delete them
+    for sid, media in session.execute(select(Message.sid, Message.media).where(Message.contact_id == contact.id)):
+        twilio_copies += [item["url"] for item in media if item.get("url")] + ([sid] if sid else [])
+    outbox_rows.enqueue_twilio_deletions(session, twilio_copies, now or utcnow())
     session.execute(update(Message).where(Message.contact_id == contact.id).values(reply_to_id=None))
     session.execute(delete(Message).where(Message.contact_id == contact.id))
     kept = session.execute(select(Report.ref).where(Report.contact_id == contact.id)).scalars()
+    contact.address = ""  # the number goes; its blind index stays, to honour STOP and find the kept reports
+    session.add(contact)
     return sorted(kept)
