@@ -78,7 +78,7 @@ class Message(SQLModel, table=True):
     contact_id: int = Field(foreign_key="contact.id", index=True)
     direction: str = Field(max_length=3)  # "in" or "out"
     channel: str = Field(max_length=16)
-    body: str = Field(default="", sa_column=Column(EncryptedText("message.body"), nullable=False))
+    body: str = Field(default="", sa_column=Column(EncryptedText("message.body"), nullable=False, default=""))
     # The exact text as UTF-8 bytes (surrogates kept) when `body` had to show NUL or a lone surrogate differently.
     raw_body: bytes | None = Field(default=None, sa_column=Column(EncryptedBytes("message.raw_body"), nullable=True))
     media: list[dict[str, str]] = Field(
@@ -95,7 +95,7 @@ class Report(SQLModel, table=True):
     """A family's report of someone held past release. Triage columns are plain and indexed."""
 
     id: int | None = Field(default=None, primary_key=True)
-    ref: str = Field(sa_column=Column(EncryptedText("report.ref"), nullable=False))
+    ref: str = Field(sa_column=Column(EncryptedText("report.ref"), nullable=False, default=""))
     ref_index: str = Field(default="", max_length=64, unique=True, index=True)  # blind_index(ref)
     contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
     report_type: str = Field(default="jail_hold", max_length=32)
@@ -107,7 +107,9 @@ class Report(SQLModel, table=True):
     channel: str = Field(default="sms", max_length=16)
     submitted_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
     # the detained person (personal: read and written through bot/storage/)
-    detained_name: str = Field(default="", sa_column=Column(EncryptedText("report.detained_name"), nullable=False))
+    detained_name: str = Field(
+        default="", sa_column=Column(EncryptedText("report.detained_name"), nullable=False, default="")
+    )
     name_key: str = Field(default="", max_length=200, index=True)  # normalised name, for linking reports
     detained_dob: str | None = Field(
         default=None, sa_column=Column(EncryptedText("report.detained_dob"), nullable=True)
@@ -116,14 +118,14 @@ class Report(SQLModel, table=True):
     citizenship: str = Field(default="unknown", max_length=24)
     a_number: str | None = Field(default=None, sa_column=Column(EncryptedText("report.a_number"), nullable=True))
     other_names: str = Field(
-        default="", sa_column=Column(EncryptedText("report.other_names"), nullable=False)
+        default="", sa_column=Column(EncryptedText("report.other_names"), nullable=False, default="")
     )  # other spellings, second surname
     birth_country: str = Field(default="", max_length=60)  # every ICE locator search needs it
     booking_number: str = Field(
-        default="", sa_column=Column(EncryptedText("report.booking_number"), nullable=False)
+        default="", sa_column=Column(EncryptedText("report.booking_number"), nullable=False, default="")
     )  # the jail's booking or the court's case number
     defense_lawyer: str = Field(
-        default="", sa_column=Column(EncryptedText("report.defense_lawyer"), nullable=False)
+        default="", sa_column=Column(EncryptedText("report.defense_lawyer"), nullable=False, default="")
     )  # criminal defense lawyer, if any
     papers_received: str | None = Field(default=None, max_length=16)  # i247a, ice_warrant, both, other, none, unknown
     # where and when
@@ -139,12 +141,14 @@ class Report(SQLModel, table=True):
     ice_took_custody: str = Field(default="unknown", max_length=8)
     warrant_shown: str | None = Field(default=None, max_length=8)  # street arrests: yes | no | unknown
     arrest_details: str = Field(
-        default="", sa_column=Column(EncryptedText("report.arrest_details"), nullable=False)
+        default="", sa_column=Column(EncryptedText("report.arrest_details"), nullable=False, default="")
     )  # street arrests: time, exact place
     # the reporter (personal)
-    reporter_name: str = Field(default="", sa_column=Column(EncryptedText("report.reporter_name"), nullable=False))
+    reporter_name: str = Field(
+        default="", sa_column=Column(EncryptedText("report.reporter_name"), nullable=False, default="")
+    )
     reporter_relationship: str = Field(
-        default="", sa_column=Column(EncryptedText("report.reporter_relationship"), nullable=False)
+        default="", sa_column=Column(EncryptedText("report.reporter_relationship"), nullable=False, default="")
     )
     callback_number: str | None = Field(
         default=None, sa_column=Column(EncryptedText("report.callback_number"), nullable=True)
@@ -235,7 +239,7 @@ class ReportEvent(SQLModel, table=True):
     detail: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(EncryptedJSON("reportevent.detail"), nullable=False)
     )
-    body: str = Field(default="", sa_column=Column(EncryptedText("reportevent.body"), nullable=False))
+    body: str = Field(default="", sa_column=Column(EncryptedText("reportevent.body"), nullable=False, default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
@@ -252,7 +256,7 @@ class Outbox(SQLModel, table=True):
     message_id: int | None = Field(default=None, foreign_key="message.id", ondelete="CASCADE")
     report_id: int | None = Field(default=None, foreign_key="report.id", ondelete="CASCADE")
     recipient: str = Field(default="", max_length=254)
-    body: str = Field(default="", sa_column=Column(EncryptedText("outbox.body"), nullable=False))
+    body: str = Field(default="", sa_column=Column(EncryptedText("outbox.body"), nullable=False, default=""))
     dedupe_key: str | None = Field(default=None, max_length=64, unique=True)
     status: str = Field(default="pending", max_length=12)
     attempts: int = Field(default=0)
