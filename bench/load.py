@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from soak import free_port, reviewed_copy_of_flows  # noqa: E402
 
 from bot.reports import fields  # noqa: E402
+from bot.storage import crypto  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
 from bot.storage.models import Contact, Report  # noqa: E402
 
@@ -330,11 +331,16 @@ def load(
 def seed_reports(url: str, count: int, same_person: int, script: list[tuple[str, dict[str, str]]]) -> None:
     """Bulk-insert `count` stored reports: distinct people, and `same_person` of them about the transcript's."""
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    crypto.configure(crypto.dev_keyring(ROOT / "instance"))  # the keys the local app encrypts with
     rng = random.Random(15)
     now = datetime.now(UTC)
     name, facility = script[NAME_STEP][0], "Cook County Jail"
     with engine.begin() as conn:
-        conn.execute(insert(Contact), [{"address": "+13125559999", "channel": "sms", "created_at": now}])
+        address = "+13125559999"
+        conn.execute(
+            insert(Contact),
+            [{"address": address, "address_index": crypto.blind_index(address), "channel": "sms", "created_at": now}],
+        )
         contact = conn.execute(select(Contact.id)).scalar_one()
         batch = []
         for i in range(count):
@@ -343,14 +349,16 @@ def seed_reports(url: str, count: int, same_person: int, script: list[tuple[str,
             batch.append(
                 {
                     "ref": f"S-{i:07d}",
+                    "ref_index": crypto.blind_index(f"S-{i:07d}"),
                     "contact_id": contact,
                     "status": "new",
                     "urgency_reasons": [],
                     "submitted_at": now - timedelta(minutes=rng.randrange(5 * 24 * 60 if same else 525_600)),
                     "detained_name": detained,
-                    "name_key": fields.name_key(detained)[:200],
+                    "name_key": crypto.name_tokens(detained),
                     **keys(detained, facility),
-                    "detained_dob": "1990-03-03" if same else f"19{50 + i % 50}-0{1 + i % 9}-1{i % 10}",
+                    "detained_dob": (dob := "1990-03-03" if same else f"19{50 + i % 50}-0{1 + i % 9}-1{i % 10}"),
+                    "dob_index": crypto.blind_index(dob),
                     "facility": facility,
                     "media": [],
                     "reporter_name": "",
@@ -371,7 +379,7 @@ def keys(name: str, facility: str) -> dict[str, str]:
     """The same-person keys of a stored report, where this version of the hotline has them."""
     if not hasattr(fields, "match_key"):
         return {}
-    return {"match_key": fields.match_key(name), "facility_key": fields.facility_key(facility)}
+    return {"match_key": crypto.match_index(name), "facility_key": fields.facility_key(facility)}
 
 
 def count_reports(url: str) -> int:

@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select, text  # noqa: E402
 
-from bot.storage import casework  # noqa: E402
+from bot.config import PROJECT_ROOT  # noqa: E402
+from bot.storage import casework, crypto  # noqa: E402
 from bot.storage.casework import OPEN, ReportFilter  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
@@ -42,7 +43,16 @@ def seed(db: Database, count: int, start: int = 0) -> None:
     with db.transaction() as session:
         if start == 0:
             session.execute(
-                insert(Contact), [{"address": "+13125550000", "channel": "sms", "locale": "en", "created_at": now}]
+                insert(Contact),
+                [
+                    {
+                        "address": "+13125550000",
+                        "address_index": crypto.blind_index("+13125550000"),
+                        "channel": "sms",
+                        "locale": "en",
+                        "created_at": now,
+                    }
+                ],
             )
             session.execute(
                 insert(StaffUser), [{"email": "a@example.org", "name": "A", "password_hash": "x", "created_at": now}]
@@ -53,6 +63,7 @@ def seed(db: Database, count: int, start: int = 0) -> None:
             rows.append(
                 {
                     "ref": f"R-{i:07d}",
+                    "ref_index": crypto.blind_index(f"R-{i:07d}"),
                     "contact_id": 1,
                     "status": rng.choice(STATUSES),
                     "urgency": "critical" if score >= 60 else "high" if score >= 30 else "normal",
@@ -153,6 +164,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="an empty database (default: a fresh SQLite file)")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
+    crypto.configure(crypto.dev_keyring(PROJECT_ROOT / "instance"))  # personal columns are encrypted at rest
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
         upgrade(url)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.config import Settings, apply_dev_defaults, check_debug_database, settings_from_env
+from bot.config import ConfigError, Settings, apply_dev_defaults, check_debug_database, settings_from_env
 from bot.core.deadline import Late, call_within
 from bot.core.logsafe import JsonFormatter, describe_exception
 from bot.engine.checks import check_flows
@@ -19,7 +20,7 @@ from bot.engine.loader import FlowError, load_flows
 from bot.hotline import Hotline
 from bot.i18n.catalogs import Catalogs
 from bot.sms.journal import Journal
-from bot.storage import database
+from bot.storage import crypto, database
 from bot.storage.database import UNAVAILABLE
 
 # A request body larger than any Twilio webhook (1,600 characters, percent-encoded, and 10 photo
@@ -42,7 +43,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         check_debug_database(str(app.config.get("DATABASE_URL", "")))
     if local:
         apply_dev_defaults(app.config, app.instance_path, testing=testing)
+        if not (app.config.get("HOLDLINE_DATA_KEYS") and app.config.get("HOLDLINE_INDEX_KEY")):
+            for name, value in crypto.dev_keys(Path(app.instance_path)).items():  # random per machine, tests too
+                app.config[name] = app.config.get(name) or value
     settings = app.extensions["holdline.settings"] = Settings.from_config(app.config, local=local)
+    try:
+        crypto.configure(crypto.Keyring.from_strings(settings.holdline_data_keys, settings.holdline_index_key))
+    except crypto.KeyProblem as exc:
+        raise ConfigError(
+            f"Holdline will not start{'' if local else ' in production'} with unsafe settings:\n  - {exc}"
+            + ("" if local else "\n(For local development, run with FLASK_DEBUG=1.)")
+        ) from exc
     _configure_logging(app)
     # Twilio signs the public URL; behind Heroku's router or nginx, rebuild it from X-Forwarded-Proto/Host/Port.
     # The client's address is not taken from X-Forwarded-For here: bot/staff/addresses.py reads it only from

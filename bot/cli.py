@@ -1,4 +1,4 @@
-"""Flask commands for operators and newcomers: `flask flows check`, `flask chat`, `flask staff`, `flask outbox`."""
+"""Flask commands for operators and newcomers: `flask flows check`, `chat`, `staff`, `outbox`, `keys`."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from bot.outbox import Worker
 from bot.sms.simulator import Simulator
 from bot.staff import accounts, mfa, sessions
 from bot.staff.accounts import ROLES
-from bot.storage import outbox_rows, staff_accounts
+from bot.storage import crypto, outbox_rows, rotation, staff_accounts
 from bot.storage.database import get_db
 from bot.storage.models import utcnow
 from bot.twilio.rest import TwilioSender
@@ -402,8 +402,29 @@ def journal_status_command() -> None:
     click.echo(f"stored, not handled: {'unknown (the database does not answer)' if unhandled is None else unhandled}")
 
 
+keys_cli = AppGroup("keys", help="Manage the encryption keys of personal data at rest.")
+
+
+@keys_cli.command("rotate")
+@click.option("--batch", default=rotation.DEFAULT_BATCH, show_default=True, help="Rows per transaction.")
+@click.option("--max-batches", type=int, default=None, help="Stop after this many batches (run again to go on).")
+def keys_rotate_command(batch: int, max_batches: int | None) -> None:
+    """Re-encrypt every value under the newest key of HOLDLINE_DATA_KEYS; resumable, prints counts."""
+    started = time.monotonic()
+    done = rotation.rotate(get_db(), batch=batch, max_batches=max_batches)
+    for table, rows in done.rows.items():
+        click.echo(f"{table}: {rows} rows read, {done.values[table]} values re-encrypted")
+    seconds = time.monotonic() - started
+    if done.finished:
+        click.echo(f"Every value is under key {crypto.keyring().newest_id} ({seconds:.1f} s).")
+        click.echo("Older keys may now be removed from HOLDLINE_DATA_KEYS (keep them until backups age out).")
+    else:
+        click.echo(f"Stopped after {max_batches} batches ({seconds:.1f} s): run it again to go on.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
+    app.cli.add_command(keys_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(journal_cli)

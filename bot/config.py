@@ -87,6 +87,8 @@ def settings_from_env(instance_path: str) -> dict[str, Any]:
         "FLOWS_DIR": os.environ.get("FLOWS_DIR", str(PROJECT_ROOT / "flows")),
         "LOCALES_DIR": os.environ.get("LOCALES_DIR", str(PROJECT_ROOT / "locales")),
         "JOURNAL_DIR": os.environ.get("JOURNAL_DIR") or str(Path(instance_path) / "journal"),
+        "HOLDLINE_DATA_KEYS": os.environ.get("HOLDLINE_DATA_KEYS", ""),
+        "HOLDLINE_INDEX_KEY": os.environ.get("HOLDLINE_INDEX_KEY", ""),
     }
     for key, default in CONTACT_DEFAULTS.items():
         settings[key] = os.environ.get(key, default)
@@ -229,6 +231,8 @@ class Settings:
     whatsapp_templates: tuple[str, ...] = ()
     # Locales whose bot texts are written in GSM-7 (locales/gsm7.yaml): `default` = the tables marked default, `none`
     sms_gsm7_locales: tuple[str, ...] = ("default",)
+    holdline_data_keys: tuple[str, ...] = ()  # field encryption keys, newest first (bot/core/keys.py)
+    holdline_index_key: str = ""  # the blind index's own key
     local: bool = False  # debug or tests: development secrets and a loopback Twilio are allowed
 
     @classmethod

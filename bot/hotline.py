@@ -264,7 +264,8 @@ class Hotline:
                 elif event.name == "remember":
                     conversations.remember(contact, event.data)
                 elif event.name == "erase":
-                    kept = reports.erase_contact_data(session, contact)
+                    kept = reports.erase_contact_data(session, contact, now)
+                    self.db.after_commit(session, self.db.erase_traces)
                     log.info("contact %s erased their data; %d report(s) kept", contact.id, len(kept))
                     erased = True
             session.add(contact)

@@ -30,7 +30,7 @@ from bot.core.logsafe import describe_exception
 from bot.storage import conversations, outbox_rows
 from bot.storage.database import Database
 from bot.storage.models import Outbox, utcnow
-from bot.storage.outbox_rows import ALERT_EMAIL, FAMILY_TEXT
+from bot.storage.outbox_rows import ALERT_EMAIL, FAMILY_TEXT, TWILIO_DELETE
 from bot.twilio.rest import SendResult
 
 log = logging.getLogger("holdline.outbox")
@@ -43,6 +43,8 @@ class Sender(Protocol):
     def send(
         self, to: str, body: str, content_sid: str | None = None, content_variables: str | None = None
     ) -> SendResult: ...
+
+    def delete(self, resource: str) -> SendResult: ...
 
 
 Mailer = Callable[[str, str, str], SendResult]  # (to, subject, body)
@@ -110,6 +112,8 @@ class Worker:
         try:
             if kind == ALERT_EMAIL:
                 result = self.mailer(recipient, alert_subject(self.settings), body)
+            elif kind == TWILIO_DELETE:
+                result = self.sender.delete(body)
             else:
                 result = self.sender.send(recipient, body, content_sid, content_variables)
         except Exception as exc:  # a sender bug must not lose the row

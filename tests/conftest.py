@@ -20,6 +20,7 @@ from bot.config import PROJECT_ROOT, normalize_database_url
 from bot.engine.flow import SHIPPED_REVIEWER
 from bot.hotline import Hotline
 from bot.sms.simulator import Simulator
+from bot.storage import crypto
 from bot.storage.database import get_db
 from bot.storage.migrate import upgrade
 
@@ -42,6 +43,9 @@ TABLES = (
     "conversation",
     "contact",
 )
+# Tests that build no app (migrations, storage) read and write encrypted columns with this machine's
+# development keys, made under instance/ like the app's own (bot/storage/crypto.py).
+crypto.configure(crypto.dev_keyring(PROJECT_ROOT / "instance"))
 
 
 def reviewed_flows(tmp_path: Path) -> Path:
@@ -63,6 +67,14 @@ def journals_removed() -> Iterator[None]:
     """Remove every test app's journal directory when the session ends."""
     yield
     shutil.rmtree(JOURNALS, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def keyring_kept() -> Iterator[None]:
+    """Give every test the development keyring back, whatever keys the apps it made were given."""
+    before = crypto.keyring()
+    yield
+    crypto.configure(before)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from bot.storage.crypto import blind_index
 from bot.storage.database import Database
 from bot.storage.models import Contact, Conversation, Message
 
@@ -21,10 +22,10 @@ def inbound_messages(db: Database) -> list[Message]:
 
 def contact(db: Database, address: str) -> Contact:
     with db.transaction() as session:
-        return session.execute(select(Contact).where(Contact.address == address)).scalar_one()
+        return session.execute(select(Contact).where(Contact.address_index == blind_index(address))).scalar_one()
 
 
 def conversation_state(db: Database, address: str) -> dict:
     with db.transaction() as session:
-        found = session.execute(select(Contact).where(Contact.address == address)).scalar_one()
+        found = session.execute(select(Contact).where(Contact.address_index == blind_index(address))).scalar_one()
         return dict(session.get(Conversation, found.id).state)

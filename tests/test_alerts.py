@@ -14,6 +14,7 @@ from bot import alerts
 from bot.config import settings_of
 from bot.outbox import Worker
 from bot.storage import casework, conversations, reports
+from bot.storage.crypto import blind_index
 from bot.storage.database import get_db
 from bot.storage.models import Outbox, Report, ReportEvent
 from bot.twilio.rest import TwilioSender
@@ -109,7 +110,7 @@ def test_a_critical_report_alerts_every_recipient_once(app: Flask, stubs: tuple[
 
 def urgency_of_ref(app: Flask, ref: str) -> tuple[str, int, list[str]]:
     with get_db(app).transaction() as session:
-        report = session.execute(select(Report).where(Report.ref == ref)).scalar_one()
+        report = session.execute(select(Report).where(Report.ref_index == blind_index(ref))).scalar_one()
         return report.urgency, report.urgency_score, [r["code"] for r in report.urgency_reasons]
 
 

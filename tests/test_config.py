@@ -19,12 +19,17 @@ from bot.config import (
 )
 from tests.conftest import reviewed_flows
 
-GOOD = {"SECRET_KEY": "5f2b9c0e8a7d4e1f9b3c6a2d8e0f1a4b", "TWILIO_AUTH_TOKEN": "2108931f78ae9f6a3eaeb38b71f20513"}
+GOOD = {
+    "SECRET_KEY": "5f2b9c0e8a7d4e1f9b3c6a2d8e0f1a4b",
+    "TWILIO_AUTH_TOKEN": "2108931f78ae9f6a3eaeb38b71f20513",
+    "HOLDLINE_DATA_KEYS": "pQ0bqKzN9fYw1cV8Xh3rT6uJ2mLs5aEd7gWiOkBnZyU=",
+    "HOLDLINE_INDEX_KEY": "3tRk8vYp1LcQ6wZs9eHj2uNb5xMa0dFg7iKoTlCrVyE=",
+}
 
 
 @pytest.fixture
 def production_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
-    for name in ("SECRET_KEY", "TWILIO_AUTH_TOKEN", "FLASK_DEBUG"):
+    for name in ("SECRET_KEY", "TWILIO_AUTH_TOKEN", "FLASK_DEBUG", "HOLDLINE_DATA_KEYS", "HOLDLINE_INDEX_KEY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
     return monkeypatch
@@ -213,3 +218,72 @@ def test_only_a_local_run_may_point_twilio_at_a_loopback_stand_in(production_env
         create_app()
     production_env.setenv("FLASK_DEBUG", "1")
     assert create_app().extensions["holdline.settings"].twilio_api_base == "http://127.0.0.1:9999"
+
+
+def _production_secrets_but(env: pytest.MonkeyPatch, tmp_path: Path, **changed: str) -> None:
+    for name, value in {**GOOD, **changed}.items():
+        if value:
+            env.setenv(name, value)
+        else:
+            env.delenv(name, raising=False)
+    env.setenv("FLOWS_DIR", str(reviewed_flows(tmp_path)))
+
+
+@pytest.mark.parametrize(
+    ("changed", "message"),
+    [
+        ({"HOLDLINE_DATA_KEYS": ""}, "HOLDLINE_DATA_KEYS is not set"),
+        ({"HOLDLINE_INDEX_KEY": ""}, "HOLDLINE_INDEX_KEY is not set"),
+        ({"HOLDLINE_DATA_KEYS": "not a key!"}, "HOLDLINE_DATA_KEYS .key 1. is not URL-safe base64"),
+        ({"HOLDLINE_DATA_KEYS": "c2hvcnQ="}, "must be 32 bytes"),
+        (
+            {"HOLDLINE_DATA_KEYS": "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="},
+            "HOLDLINE_DATA_KEYS .key 1. is too easy",
+        ),
+        ({"HOLDLINE_INDEX_KEY": GOOD["HOLDLINE_DATA_KEYS"]}, "HOLDLINE_INDEX_KEY must be its own key"),
+        ({"HOLDLINE_DATA_KEYS": GOOD["HOLDLINE_DATA_KEYS"] + "," + GOOD["HOLDLINE_DATA_KEYS"]}, "the same key twice"),
+    ],
+)
+def test_production_refuses_missing_weak_or_malformed_encryption_keys(
+    production_env: pytest.MonkeyPatch, tmp_path: Path, changed: dict[str, str], message: str
+) -> None:
+    _production_secrets_but(production_env, tmp_path, **changed)
+    with pytest.raises(ConfigError, match=message) as error:
+        create_app()
+    assert "secrets.token_bytes(32)" in str(error.value)  # the message says how to make a key
+    for value in changed.values():
+        assert not value or value not in str(error.value)  # and never repeats key material
+
+
+def test_production_starts_with_two_data_keys_the_newest_first(
+    production_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from bot.storage import crypto
+
+    older = crypto.new_key()
+    _production_secrets_but(production_env, tmp_path, HOLDLINE_DATA_KEYS=f"{GOOD['HOLDLINE_DATA_KEYS']}, {older}")
+    before = crypto.keyring()
+    try:
+        create_app()
+        ring = crypto.keyring()
+        assert len(ring.data_keys) == 2 and ring.newest_id == crypto.key_id(ring.data_keys[0])
+        assert crypto.Keyring.from_strings(older, GOOD["HOLDLINE_INDEX_KEY"]).newest_id == crypto.key_id(
+            ring.data_keys[1]
+        )
+    finally:
+        crypto.configure(before)
+
+
+def test_debug_makes_random_encryption_keys_per_machine_under_instance(production_env: pytest.MonkeyPatch) -> None:
+    from bot.storage import crypto
+
+    production_env.setenv("FLASK_DEBUG", "1")
+    before = crypto.keyring()
+    try:
+        app = create_app()
+        saved = json.loads((Path(app.instance_path) / crypto.DEV_KEYS_FILE).read_text())
+        assert app.config["HOLDLINE_DATA_KEYS"] == saved["HOLDLINE_DATA_KEYS"]
+        assert crypto.keyring() == crypto.Keyring.from_strings(saved["HOLDLINE_DATA_KEYS"], saved["HOLDLINE_INDEX_KEY"])
+        assert (Path(app.instance_path) / crypto.DEV_KEYS_FILE).stat().st_mode & 0o077 == 0
+    finally:
+        crypto.configure(before)

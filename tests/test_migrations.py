@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlmodel import Session, SQLModel, select
 
+from bot.config import normalize_database_url
+from bot.storage.crypto import blind_index, match_index, name_tokens
 from bot.storage.migrate import upgrade
-from bot.storage.models import ContactSetting, Report
+from bot.storage.models import Contact, ContactSetting, Conversation, Message, Report, ReportEvent
 
 
 def test_the_newest_migration_matches_the_models(tmp_path: Path) -> None:
@@ -40,7 +46,7 @@ def test_a_report_filed_before_the_intake_fields_reads_with_empty_ones(tmp_path:
         )
     upgrade(url)
     with Session(engine) as session:
-        report = session.exec(select(Report).where(Report.ref == "R-OLD1")).one()
+        report = session.exec(select(Report).where(Report.ref_index == blind_index("R-OLD1"))).one()
         assert (report.other_names, report.birth_country, report.booking_number) == ("", "", "")
         assert (report.defense_lawyer, report.arrest_details) == ("", "")
         assert report.papers_received is None and report.warrant_shown is None
@@ -127,8 +133,8 @@ def test_reports_filed_before_the_same_person_keys_get_them_and_link_to_new_repo
     upgrade(url)
     db = Database(url)
     with db.transaction() as session:
-        old = session.exec(select(Report).where(Report.ref == "R-OLD2")).one()
-        assert (old.match_key, old.facility_key) == ("juan peres", "cook jail")
+        old = session.exec(select(Report).where(Report.ref_index == blind_index("R-OLD2"))).one()
+        assert (old.match_key, old.facility_key) == (match_index("juan peres"), "cook jail")
         contact = conversations.upsert_contact(session, "+13125550001", "sms")
         answers = {"detained_name": "Pérez Juan", "detained_dob": "1990-03-04", "facility": "Other"}
         new = reports.create_report(
@@ -136,3 +142,115 @@ def test_reports_filed_before_the_same_person_keys_get_them_and_link_to_new_repo
         )
         assert reports.related_refs(session, new.id) == ["R-OLD2"]
     db.dispose()
+
+
+PLAIN = {
+    "address": "+13125559876",
+    "body": "my brother Teodoro Quispe-Mamani A087654321",
+    "name": "Teodoro Quispe-Mamani",
+    "a_number": "087654321",
+    "callback": "+17735550142",
+    "note": "spoke with aunt Wilhelmina",
+    "url": "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
+}
+
+
+def _fresh_postgres() -> Iterator[str]:
+    """A PostgreSQL database for one test, dropped after it."""
+    from tests.conftest import POSTGRES_URL
+
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL tests skipped: set HOLDLINE_TEST_POSTGRES_URL")
+    admin = create_engine(normalize_database_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    name = f"holdline_mig_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(normalize_database_url(POSTGRES_URL)).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (nothing migrated yet): a SQLite file or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'plain.sqlite3'}"
+    else:
+        yield from _fresh_postgres()
+
+
+def test_rows_stored_in_plain_text_before_0013_are_encrypted_and_still_read(empty_url: str) -> None:
+    upgrade(empty_url, "0009")
+    engine = create_engine(normalize_database_url(empty_url))
+    at = "2026-11-27 15:00:00"
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO contact (address, channel, locale, locale_source, opted_out, created_at) "
+                "VALUES (:a, 'sms', 'en', 'default', false, :at)"
+            ),
+            {"a": PLAIN["address"], "at": at},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO message (sid, contact_id, direction, channel, body, raw_body, media, segments, status, "
+                "created_at) VALUES ('SM1', 1, 'in', 'sms', :b, :raw, :media, 1, 'handled', :at)"
+            ),
+            {"b": PLAIN["body"], "raw": PLAIN["body"].encode(), "media": json.dumps([{"url": PLAIN["url"]}]), "at": at},
+        )
+        conn.execute(
+            text("INSERT INTO conversation (contact_id, state, updated_at) VALUES (1, :s, :at)"),
+            {"s": json.dumps({"answers": {"detained_name": PLAIN["name"]}}), "at": at},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO report (ref, contact_id, report_type, status, urgency, urgency_score, urgency_reasons, "
+                "locale, channel, submitted_at, detained_name, name_key, detained_dob, citizenship, a_number, "
+                "facility, city_or_county, release_due_approximate, still_held, ice_mentioned, ice_took_custody, "
+                "reporter_name, reporter_relationship, callback_number, consent_to_contact, media) VALUES ('R-OLD1', "
+                "1, 'jail_hold', 'new', 'normal', 0, '[]', 'en', 'sms', :at, :name, 'teodoro', '1990-03-04', "
+                "'unknown', :anum, 'Cook County Jail', 'Chicago', false, 'unknown', 'unknown', 'unknown', 'Rosa', "
+                "'sister', :cb, true, '[]')"
+            ),
+            {"at": at, "name": PLAIN["name"], "anum": PLAIN["a_number"], "cb": PLAIN["callback"]},
+        )
+        conn.execute(
+            text("INSERT INTO reportevent (report_id, kind, detail, body, created_at) VALUES (1, 'note', :d, :b, :at)"),
+            {"d": json.dumps({"reason": PLAIN["note"]}), "b": PLAIN["note"], "at": at},
+        )
+    upgrade(empty_url)
+    with engine.connect() as conn:
+        raw = " ".join(
+            str(value)
+            for table in ("contact", "message", "conversation", "report", "reportevent")
+            for row in conn.execute(text(f"SELECT * FROM {table}"))
+            for value in row
+        )
+    for value in PLAIN.values():
+        assert value not in raw
+    assert "Cook County Jail" in raw  # triage columns stay plain
+    with Session(engine) as session:
+        contact = session.exec(select(Contact).where(Contact.address_index == blind_index(PLAIN["address"]))).one()
+        report = session.exec(select(Report).where(Report.ref_index == blind_index("R-OLD1"))).one()
+        message = session.exec(select(Message)).one()
+        state = session.exec(select(Conversation)).one().state
+        event = session.exec(select(ReportEvent)).one()
+    engine.dispose()
+    assert contact.address == PLAIN["address"] and report.contact_id == contact.id
+    assert (report.detained_name, report.a_number, report.callback_number) == (
+        PLAIN["name"],
+        PLAIN["a_number"],
+        PLAIN["callback"],
+    )
+    assert report.dob_index == blind_index("1990-03-04") and report.detained_dob == "1990-03-04"
+    assert (report.name_key, report.match_key) == (name_tokens(PLAIN["name"]), match_index(PLAIN["name"]))
+    assert (message.body, message.raw_body, message.media) == (
+        PLAIN["body"],
+        PLAIN["body"].encode(),
+        [{"url": PLAIN["url"]}],
+    )
+    assert state == {"answers": {"detained_name": PLAIN["name"]}}
+    assert (event.body, event.detail) == (PLAIN["note"], {"reason": PLAIN["note"]})

@@ -19,6 +19,7 @@ from bot.config import settings_of
 from bot.export import export_record
 from bot.sms.simulator import Simulator
 from bot.storage import reports
+from bot.storage.crypto import blind_index
 from bot.storage.models import Message, Report
 from tests.conftest import TEST_AUTH_TOKEN, Clock
 from tests.helpers import contact, count
@@ -69,7 +70,7 @@ def latest_report_record(app: Flask, contact_id: int) -> dict[str, Any]:
 def staff_sets_status(app: Flask, ref: str, status: str) -> None:
     """Do what staff will do from the dashboard: move a report along its workflow."""
     with app.extensions["holdline.db"].transaction() as session:
-        report = session.execute(select(Report).where(Report.ref == ref)).scalar_one()
+        report = session.execute(select(Report).where(Report.ref_index == blind_index(ref))).scalar_one()
         report.status = status
         session.add(report)
 

@@ -182,7 +182,7 @@ def _text(
 def _textable(session: Session, report: Report) -> Contact:
     """Return the family's contact, refusing when there is none or it opted out."""
     contact = casework.report_contact(session, report)
-    if contact is None:
+    if contact is None or not contact.address:
         raise ActionError(_("This report has no phone number to text (the family erased their data)."))
     if contact.opted_out:
         raise ActionError(_("The family's number opted out (STOP): it cannot be texted until they send START."))

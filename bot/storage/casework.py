@@ -13,6 +13,7 @@ from sqlmodel import Session
 from bot.core.refs import searched_ref
 from bot.core.statuses import Status
 from bot.core.text import normalize
+from bot.storage.crypto import blind_index, word_token
 from bot.storage.models import Assignment, Contact, Message, Report, ReportEvent, ReportLink, StaffUser
 
 OPEN = "open"  # the queue's default status filter: every status but closed
@@ -73,13 +74,14 @@ def _escape_like(text: str) -> str:
 def _search_condition(search: str) -> Any:
     """Match a reference code (with or without `R-`, any case) or every word of the detained person's name."""
     ref, only_a_code = searched_ref(search)
-    by_ref = Report.ref == ref
+    by_ref = Report.ref_index == blind_index(ref)
     if only_a_code:
         return by_ref  # clearly a code (names have no digits): one index lookup, not a scan of names
     words = [word for word in normalize(search).split() if word]
     if not words:
         return by_ref
-    by_name = and_(*(Report.name_key.contains(word, autoescape=True) for word in words))
+    # name_key holds a blind-index token per word: a name is found by its whole words, never by a part
+    by_name = and_(*(Report.name_key.contains(word_token(word), autoescape=True) for word in words))
     return or_(by_ref, by_name)
 
 
@@ -168,7 +170,7 @@ def reports_for_export(
 
 def report_by_ref(session: Session, ref: str, *, lock: bool = False) -> Report | None:
     """Return the report with this reference code (holding its row lock until commit when asked)."""
-    statement = select(Report).where(Report.ref == ref)
+    statement = select(Report).where(Report.ref_index == blind_index(ref))
     if lock:
         statement = statement.with_for_update()
     return session.execute(statement).scalar_one_or_none()

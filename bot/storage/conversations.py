@@ -19,6 +19,7 @@ from bot.core.fictional import is_test_number
 from bot.core.inbound import Inbound
 from bot.core.segments import count_segments
 from bot.core.text import from_raw_bytes, raw_bytes, storable
+from bot.storage.crypto import blind_index
 from bot.storage.models import Contact, Conversation, Message, utcnow
 
 log = logging.getLogger("holdline.storage")
@@ -32,13 +33,15 @@ def _insert(session: Session, model: type) -> Any:
 
 def upsert_contact(session: Session, address: str, channel: str) -> Contact:
     """Return the contact for an address, creating it if this is the first text from it (one query if not)."""
-    known = session.execute(select(Contact).where(Contact.address == address)).scalar_one_or_none()
-    if known is not None:
+    index = blind_index(address)
+    known = session.execute(select(Contact).where(Contact.address_index == index)).scalar_one_or_none()
+    if known is not None and known.address:
         return known
     session.execute(
         _insert(session, Contact)
         .values(
             address=address,
+            address_index=index,
             channel=channel,
             locale="en",
             locale_source="default",
@@ -46,9 +49,13 @@ def upsert_contact(session: Session, address: str, channel: str) -> Contact:
             created_at=utcnow(),
             is_test=is_test_number(address),
         )
-        .on_conflict_do_nothing(index_elements=["address"])
+        .on_conflict_do_nothing(index_elements=["address_index"])
     )
-    return session.execute(select(Contact).where(Contact.address == address)).scalar_one()
+    contact = session.execute(select(Contact).where(Contact.address_index == index)).scalar_one()
+    if not contact.address:  # erased by DELETE, and texting again: replies and staff texts need the number
+        contact.address = address
+        session.add(contact)
+    return contact
 
 
 def lock_contact(session: Session, contact_id: int) -> Contact:

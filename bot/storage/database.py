@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -69,6 +69,7 @@ def _serialise_sqlite_writes(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten with zeros, not left in free pages
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -107,6 +108,21 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    def after_commit(self, session: Session, action: Callable[[], None]) -> None:
+        """Run `action` once the session's transaction has committed (not at all if it rolls back)."""
+        event.listen(session, "after_commit", lambda _session: action(), once=True)
+
+    def erase_traces(self) -> None:
+        """After an erasure: on SQLite, copy the write-ahead log into the file and empty it (secure_delete
+        has zeroed the rows there); PostgreSQL keeps dead rows until VACUUM (see the README)."""
+        if not self.is_sqlite:
+            return
+        connection = self.engine.raw_connection()
+        try:
+            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+        finally:
+            connection.close()
 
     def ping(self) -> None:
         """Run one trivial query (raises one of UNAVAILABLE when the database cannot answer)."""

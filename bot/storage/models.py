@@ -1,7 +1,10 @@
 """The tables: who texts us, where their conversation stands, and every message in and out.
 
 Personal columns (addresses, bodies, conversation answers) are read and written only through
-bot/storage/, so that encrypting them at rest changes one package.
+bot/storage/, and are encrypted at rest (bot/storage/crypto.py): the code sees plain values, the
+database file and its dumps only ciphertext. Lookups by address or reference code use their blind
+index columns (`address_index`, `ref_index`); triage columns (status, urgency, facility, state,
+dates) stay plain and indexed.
 """
 
 from __future__ import annotations
@@ -9,8 +12,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, LargeBinary, Text, TypeDecorator
+from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, event
 from sqlmodel import Field, SQLModel
+
+from bot.storage.crypto import EncryptedBytes, EncryptedJSON, EncryptedText, blind_index
 
 
 def utcnow() -> datetime:
@@ -44,7 +49,8 @@ class Contact(SQLModel, table=True):
     """One texter's address on one channel (`+1312…` for SMS, `whatsapp:+1312…` for WhatsApp)."""
 
     id: int | None = Field(default=None, primary_key=True)
-    address: str = Field(max_length=64, unique=True, index=True)
+    address: str = Field(sa_column=Column(EncryptedText("contact.address"), nullable=False))
+    address_index: str = Field(default="", max_length=64, unique=True, index=True)  # blind_index(address)
     channel: str = Field(max_length=16)
     locale: str = Field(default="en", max_length=16)
     locale_source: str = Field(default="default", max_length=12)  # default | detected | chosen
@@ -59,7 +65,9 @@ class Conversation(SQLModel, table=True):
     """Where a contact's conversation stands: flow, node, answers so far (the engine's state)."""
 
     contact_id: int = Field(foreign_key="contact.id", primary_key=True)
-    state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(EncryptedJSON("conversation.state"), nullable=False)
+    )
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
@@ -71,10 +79,12 @@ class Message(SQLModel, table=True):
     contact_id: int = Field(foreign_key="contact.id", index=True)
     direction: str = Field(max_length=3)  # "in" or "out"
     channel: str = Field(max_length=16)
-    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    body: str = Field(default="", sa_column=Column(EncryptedText("message.body"), nullable=False, default=""))
     # The exact text as UTF-8 bytes (surrogates kept) when `body` had to show NUL or a lone surrogate differently.
-    raw_body: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
-    media: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    raw_body: bytes | None = Field(default=None, sa_column=Column(EncryptedBytes("message.raw_body"), nullable=True))
+    media: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(EncryptedJSON("message.media"), nullable=False)
+    )
     segments: int = Field(default=0)
     # in: received -> handled | failed, or refused (its MessageSid is another sender's) ; out: replied (in TwiML)
     status: str = Field(max_length=16)
@@ -86,7 +96,8 @@ class Report(SQLModel, table=True):
     """A family's report of someone held past release. Triage columns are plain and indexed."""
 
     id: int | None = Field(default=None, primary_key=True)
-    ref: str = Field(max_length=12, unique=True)
+    ref: str = Field(sa_column=Column(EncryptedText("report.ref"), nullable=False, default=""))
+    ref_index: str = Field(default="", max_length=64, unique=True, index=True)  # blind_index(ref)
     contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
     report_type: str = Field(default="jail_hold", max_length=32)
     status: str = Field(default="new", max_length=24, index=True)
@@ -98,18 +109,29 @@ class Report(SQLModel, table=True):
     channel: str = Field(default="sms", max_length=16)
     submitted_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
     # the detained person (personal: read and written through bot/storage/)
-    detained_name: str = Field(default="", sa_column=Column(Text, nullable=False))
+    detained_name: str = Field(
+        default="", sa_column=Column(EncryptedText("report.detained_name"), nullable=False, default="")
+    )
     name_key: str = Field(default="", max_length=200, index=True)  # normalised name, for staff's search
     # Same-person linking matches these for equality (bot/reports/fields.py: match_key, facility_key).
     match_key: str = Field(default="", max_length=200)
     facility_key: str = Field(default="", max_length=200)
-    detained_dob: str | None = Field(default=None, max_length=10)
+    detained_dob: str | None = Field(
+        default=None, sa_column=Column(EncryptedText("report.detained_dob"), nullable=True)
+    )
+    dob_index: str | None = Field(default=None, max_length=64, index=True)  # blind_index(detained_dob), for linking
     citizenship: str = Field(default="unknown", max_length=24)
-    a_number: str | None = Field(default=None, max_length=9)
-    other_names: str = Field(default="", sa_column=Column(Text, nullable=False))  # other spellings, second surname
+    a_number: str | None = Field(default=None, sa_column=Column(EncryptedText("report.a_number"), nullable=True))
+    other_names: str = Field(
+        default="", sa_column=Column(EncryptedText("report.other_names"), nullable=False, default="")
+    )  # other spellings, second surname
     birth_country: str = Field(default="", max_length=60)  # every ICE locator search needs it
-    booking_number: str = Field(default="", max_length=40)  # the jail's booking or the court's case number
-    defense_lawyer: str = Field(default="", sa_column=Column(Text, nullable=False))  # criminal defense lawyer, if any
+    booking_number: str = Field(
+        default="", sa_column=Column(EncryptedText("report.booking_number"), nullable=False, default="")
+    )  # the jail's booking or the court's case number
+    defense_lawyer: str = Field(
+        default="", sa_column=Column(EncryptedText("report.defense_lawyer"), nullable=False, default="")
+    )  # criminal defense lawyer, if any
     papers_received: str | None = Field(default=None, max_length=16)  # i247a, ice_warrant, both, other, none, unknown
     # where and when
     facility: str = Field(default="", max_length=300)
@@ -123,13 +145,23 @@ class Report(SQLModel, table=True):
     ice_mentioned: str = Field(default="unknown", max_length=8)
     ice_took_custody: str = Field(default="unknown", max_length=8)
     warrant_shown: str | None = Field(default=None, max_length=8)  # street arrests: yes | no | unknown
-    arrest_details: str = Field(default="", sa_column=Column(Text, nullable=False))  # street arrests: time, exact place
+    arrest_details: str = Field(
+        default="", sa_column=Column(EncryptedText("report.arrest_details"), nullable=False, default="")
+    )  # street arrests: time, exact place
     # the reporter (personal)
-    reporter_name: str = Field(default="", sa_column=Column(Text, nullable=False))
-    reporter_relationship: str = Field(default="", max_length=200)
-    callback_number: str | None = Field(default=None, max_length=20)
+    reporter_name: str = Field(
+        default="", sa_column=Column(EncryptedText("report.reporter_name"), nullable=False, default="")
+    )
+    reporter_relationship: str = Field(
+        default="", sa_column=Column(EncryptedText("report.reporter_relationship"), nullable=False, default="")
+    )
+    callback_number: str | None = Field(
+        default=None, sa_column=Column(EncryptedText("report.callback_number"), nullable=True)
+    )
     consent_to_contact: bool = Field(default=False)
-    media: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    media: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(EncryptedJSON("report.media"), nullable=False)
+    )
 
 
 class ReportLink(SQLModel, table=True):
@@ -209,8 +241,10 @@ class ReportEvent(SQLModel, table=True):
     report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
     staff_id: int | None = Field(default=None, foreign_key="staffuser.id")
     kind: str = Field(max_length=16)
-    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    detail: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(EncryptedJSON("reportevent.detail"), nullable=False)
+    )
+    body: str = Field(default="", sa_column=Column(EncryptedText("reportevent.body"), nullable=False, default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
@@ -227,7 +261,7 @@ class Outbox(SQLModel, table=True):
     message_id: int | None = Field(default=None, foreign_key="message.id", ondelete="CASCADE")
     report_id: int | None = Field(default=None, foreign_key="report.id", ondelete="CASCADE")
     recipient: str = Field(default="", max_length=254)
-    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    body: str = Field(default="", sa_column=Column(EncryptedText("outbox.body"), nullable=False, default=""))
     dedupe_key: str | None = Field(default=None, max_length=64, unique=True)
     status: str = Field(default="pending", max_length=12)
     attempts: int = Field(default=0)
@@ -237,7 +271,9 @@ class Outbox(SQLModel, table=True):
     # A WhatsApp text outside the 24-hour window goes as an approved template: its Content SID (HX…) and
     # its variables as JSON ({"1": "Holdline", "2": "R-AB23"}); None for free-form texts and SMS.
     content_sid: str | None = Field(default=None, max_length=34)
-    content_variables: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    content_variables: str | None = Field(
+        default=None, sa_column=Column(EncryptedText("outbox.content_variables"), nullable=True)
+    )
     error_code: int | None = Field(default=None)  # Twilio's error code of the last failed try (63016…)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
@@ -249,7 +285,7 @@ Index("ix_report_queue", _report.urgency_score.desc(), _report.submitted_at, _re
 Index("ix_report_status_queue", _report.status, _report.urgency_score.desc(), _report.submitted_at)
 Index("ix_report_release_due_at", _report.release_due_at)
 # Reports about the same person: same match key and birth date, or same match key and jail within days.
-Index("ix_report_same_person_dob", _report.match_key, _report.detained_dob)
+Index("ix_report_same_person_dob", _report.match_key, _report.dob_index)
 Index("ix_report_same_person_place", _report.match_key, _report.facility_key, _report.submitted_at)
 Index("ix_reportevent_report_created", ReportEvent.__table__.c.report_id, ReportEvent.__table__.c.created_at)  # type: ignore[attr-defined]
 Index("ix_outbox_due", Outbox.__table__.c.status, Outbox.__table__.c.next_attempt_at)  # type: ignore[attr-defined]
@@ -265,3 +301,20 @@ class ContactSetting(SQLModel, table=True):
     verified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))  # last check
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_by_id: int | None = Field(default=None, foreign_key="staffuser.id")
+
+
+def _index_contact(_mapper: Any, _connection: Any, contact: Contact) -> None:
+    """Keep a contact's blind index in step with its address."""
+    if contact.address:  # an erased number ("" after DELETE) keeps its index: STOP is still honoured
+        contact.address_index = blind_index(contact.address)
+
+
+def _index_report(_mapper: Any, _connection: Any, report: Report) -> None:
+    """Keep a report's blind index in step with its reference code."""
+    report.ref_index = blind_index(report.ref)
+    report.dob_index = blind_index(report.detained_dob) if report.detained_dob else None
+
+
+for _kind in ("before_insert", "before_update"):
+    event.listen(Contact, _kind, _index_contact)
+    event.listen(Report, _kind, _index_report)

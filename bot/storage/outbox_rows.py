@@ -17,6 +17,7 @@ from bot.storage import conversations
 from bot.storage.models import Contact, Outbox
 
 FAMILY_TEXT, ALERT_SMS, ALERT_EMAIL = "family_text", "alert_sms", "alert_email"
+TWILIO_DELETE = "twilio_delete"  # body: a message SID or a media URL whose copy Twilio must delete
 LEASE = timedelta(minutes=10)  # a row claimed by a worker that died is tried again after this
 WHATSAPP_WINDOW = timedelta(hours=24)  # WhatsApp takes free-form texts this long after the family's last one
 
@@ -63,6 +64,12 @@ def enqueue_family_text(
     session.add(item)
     session.flush()
     return item
+
+
+def enqueue_twilio_deletions(session: Session, resources: list[str], now: datetime) -> None:
+    """Queue asking Twilio to delete its copies: message SIDs (`SM…`, `MM…`) and media URLs (encrypted here)."""
+    for resource in resources:
+        session.add(Outbox(kind=TWILIO_DELETE, body=resource, next_attempt_at=now, created_at=now))
 
 
 def enqueue_alert(session: Session, recipient: str, body: str, report_id: int, key: str, now: datetime) -> bool:

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from bot.core.fictional import is_test_number
 from bot.storage import casework, conversations, reports
+from bot.storage.crypto import blind_index
 from bot.storage.models import Contact, Message
 
 
@@ -26,7 +27,9 @@ def _checked(address: str) -> str:
 
 def find(session: Session, address: str) -> Contact | None:
     """The test contact at this address, if it texted before."""
-    return session.execute(select(Contact).where(Contact.address == _checked(address))).scalar_one_or_none()
+    return session.execute(
+        select(Contact).where(Contact.address_index == blind_index(_checked(address)))
+    ).scalar_one_or_none()
 
 
 def choose_language(session: Session, address: str, channel: str, locale: str) -> Contact:

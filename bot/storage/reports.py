@@ -15,16 +15,18 @@ from sqlmodel import Session
 from bot.core.refs import REF_LENGTH, new_ref
 from bot.core.statuses import Status
 from bot.engine.io import ReportInfo
-from bot.reports.fields import SAME_FACILITY_WINDOW, facility_key, fields_from_answers, match_key, name_key, urgency_of
+from bot.reports.fields import SAME_FACILITY_WINDOW, facility_key, fields_from_answers, urgency_of
+from bot.storage import outbox_rows
 from bot.storage.casework import add_report_event
-from bot.storage.models import Contact, Conversation, Message, Report, ReportLink
+from bot.storage.crypto import blind_index, match_index, name_tokens
+from bot.storage.models import Contact, Conversation, Message, Report, ReportLink, utcnow
 
 
 def unused_ref(session: Session) -> str:
     """Return a reference code no report has yet (longer codes once short ones get crowded)."""
     for attempt in range(20):
         ref = new_ref(REF_LENGTH + attempt // 10)
-        if session.execute(select(Report.id).where(Report.ref == ref)).first() is None:
+        if session.execute(select(Report.id).where(Report.ref_index == blind_index(ref))).first() is None:
             return ref
     raise RuntimeError("could not find an unused reference code")
 
@@ -85,8 +87,8 @@ def create_report(
         urgency_score=assessment.score,
         is_test=contact.is_test,
         urgency_reasons=[r.to_dict() for r in assessment.reasons],
-        name_key=name_key(fields.values["detained_name"]),
-        match_key=match_key(fields.values["detained_name"]),
+        name_key=name_tokens(fields.values["detained_name"]),
+        match_key=match_index(fields.values["detained_name"]),
         facility_key=facility_key(fields.values["facility"]),
         **fields.values,
     )
@@ -107,7 +109,7 @@ def amend_report(
     report = None
     if ref:
         report = session.execute(
-            select(Report).where(Report.ref == ref, Report.contact_id == contact.id)
+            select(Report).where(Report.ref_index == blind_index(ref), Report.contact_id == contact.id)
         ).scalar_one_or_none()
     if report is None:
         return None
@@ -120,7 +122,7 @@ def amend_report(
     for name, (_old, new) in changed.items():
         setattr(report, name, new)
     if "detained_name" in changed:
-        report.name_key, report.match_key = name_key(report.detained_name), match_key(report.detained_name)
+        report.name_key, report.match_key = name_tokens(report.detained_name), match_index(report.detained_name)
     if "facility" in changed:
         report.facility_key = facility_key(report.facility)
     assessment = urgency_of(fields, report.submitted_at, zone)
@@ -169,7 +171,8 @@ def _link_same_person(session: Session, report: Report) -> None:
     )
     found: list[tuple[int, Any]] = []
     if report.detained_dob:
-        by_birth = select(Report.id, Report.submitted_at).where(*mine, Report.detained_dob == report.detained_dob)
+        same_birth = Report.dob_index == blind_index(report.detained_dob)
+        by_birth = select(Report.id, Report.submitted_at).where(*mine, same_birth)
         found += session.execute(by_birth.order_by(Report.submitted_at.desc()).limit(MAX_LINKED)).all()
     if report.facility_key:
         nearby = select(Report.id, Report.submitted_at).where(
@@ -195,7 +198,7 @@ def related_refs(session: Session, report_id: int) -> list[str]:
     return sorted(rows)
 
 
-def erase_contact_data(session: Session, contact: Contact) -> list[str]:
+def erase_contact_data(session: Session, contact: Contact, now: datetime | None = None) -> list[str]:
     """Erase a texter's conversation, messages and the reports staff have not acted on; return refs kept."""
     erasable = list(
         session.execute(select(Report.id).where(Report.contact_id == contact.id, Report.status == Status.NEW)).scalars()
@@ -206,7 +209,13 @@ def erase_contact_data(session: Session, contact: Contact) -> list[str]:
         )
         session.execute(delete(Report).where(Report.id.in_(erasable)))
     session.execute(delete(Conversation).where(Conversation.contact_id == contact.id))
+    twilio_copies = []  # Twilio keeps every message and photo until asked to delete them
+    for sid, media in session.execute(select(Message.sid, Message.media).where(Message.contact_id == contact.id)):
+        twilio_copies += [item["url"] for item in media if item.get("url")] + ([sid] if sid else [])
+    outbox_rows.enqueue_twilio_deletions(session, twilio_copies, now or utcnow())
     session.execute(update(Message).where(Message.contact_id == contact.id).values(reply_to_id=None))
     session.execute(delete(Message).where(Message.contact_id == contact.id))
     kept = session.execute(select(Report.ref).where(Report.contact_id == contact.id)).scalars()
+    contact.address = ""  # the number goes; its blind index stays, to honour STOP and find the kept reports
+    session.add(contact)
     return sorted(kept)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,8 @@ from twilio.rest import Client
 
 from bot.config import TWILIO_API_BASE, Settings
 
+MEDIA_URL = re.compile(r"/Messages/(?P<message>(?:MM|SM)\w+)/Media/(?P<media>ME\w+)")
+MESSAGE_SID = re.compile(r"^(?:SM|MM)\w+$")
 OPTED_OUT = 21610  # "Attempt to send to unsubscribed recipient": the number texted STOP
 OUTSIDE_WINDOW = 63016  # WhatsApp: free-form text more than 24 hours after the family's last message
 # WhatsApp errors that the same send would get again: never retried (the staff page explains them).
@@ -109,3 +112,25 @@ class TwilioSender:
         except Exception as exc:  # timeouts, refused connections, bad responses: worth another try
             return SendResult(retry=True, error=f"{type(exc).__module__}.{type(exc).__name__}")
         return SendResult(sid=message.sid, http_status=201)
+
+    def delete(self, resource: str) -> SendResult:
+        """Ask Twilio to delete a message (by SID) or a photo (by its media URL); gone already counts as done."""
+        if not self.settings.twilio_account_sid:
+            return SendResult(error="TWILIO_ACCOUNT_SID is not set", retry=True)
+        media = MEDIA_URL.search(resource)
+        try:
+            if media is not None:
+                self.client.messages(media["message"]).media(media["media"]).delete()
+            elif MESSAGE_SID.match(resource):
+                self.client.messages(resource).delete()
+            else:
+                return SendResult(error="not a message SID or media URL")
+        except TwilioRestException as exc:
+            status = exc.status or 0
+            if status == 404:
+                return SendResult(sid="deleted", http_status=404)
+            retry = status >= 500 or status == 429
+            return SendResult(code=exc.code, http_status=status, retry=retry, error=f"twilio {status} code {exc.code}")
+        except Exception as exc:  # timeouts, refused connections: worth another try
+            return SendResult(retry=True, error=f"{type(exc).__module__}.{type(exc).__name__}")
+        return SendResult(sid="deleted", http_status=204)

@@ -1,10 +1,11 @@
 """A local stand-in for Twilio's Messages API, for tests and `make run`: nothing leaves the machine.
 
 It answers `POST /2010-04-01/Accounts/{sid}/Messages.json` as Twilio does (201 and a JSON message
-with a `sid`), records each text, and can be told to fail: `fail_next(500, times=2)`,
-`opt_out("+13125550100")` (400 with code 21610), `delay = 2.0` (for timeouts), and
-`close_window("whatsapp:+1312…")`: WhatsApp's 24 hours since that family's last message are over, so
-free-form texts get error 63016 and only a template sent by `ContentSid` (+ `ContentVariables`) goes.
+with a `sid`), records each text, answers DELETE on a message or its media (recorded in `deleted`),
+and can be told to fail: `fail_next(500, times=2)`, `opt_out("+13125550100")` (400 with code 21610),
+`delay = 2.0` (for timeouts), and `close_window("whatsapp:+1312…")`: WhatsApp's 24 hours since that
+family's last message are over, so free-form texts get error 63016 and only a template sent by
+`ContentSid` (+ `ContentVariables`) goes.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ ERROR_MESSAGES = {
     21610: "Attempt to send to unsubscribed recipient",
     63016: "Failed to send freeform message because you are outside the allowed window. Please use a Template.",
 }
+DELETE_PATH = re.compile(
+    r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages/(?P<message>\w+)(?:/Media/(?P<media>\w+))?\.json$"
+)
 
 
 @dataclass
@@ -51,6 +55,7 @@ class TwilioStub:
         self.failures: list[tuple[int, int | None]] = []  # (HTTP status, Twilio code) to answer next, in order
         self.opted_out: set[str] = set()
         self.closed_windows: set[str] = set()
+        self.deleted: list[tuple[str, str | None]] = []  # (message SID, media SID or None) Twilio was told to delete
         self.delay = 0.0
         self.echo = echo
         self._lock = threading.Lock()
@@ -133,10 +138,35 @@ class TwilioStub:
         payload = {"sid": sid, "account_sid": account, "to": to, "from": text.from_, "body": text.body}
         return 201, payload | {"status": "queued", "num_segments": "1", "direction": "outbound-api"}
 
+    def _delete(self, message: str, media: str | None) -> tuple[int, dict[str, Any] | None]:
+        with self._lock:
+            self.attempts.append(time.monotonic())
+            failure = self.failures.pop(0) if self.failures else None
+            if failure is None:
+                self.deleted.append((message, media))
+        if failure is not None:
+            status, code = failure
+            return status, {"code": code or status * 100, "message": "stub failure", "status": status, "more_info": ""}
+        return 204, None
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_DELETE(self) -> None:  # noqa: N802 (http.server's name)
+                match = DELETE_PATH.match(self.path.split("?", 1)[0])
+                if match is None:
+                    status, payload = 404, {"code": 20404, "message": "not found", "status": 404}
+                else:
+                    status, payload = stub._delete(match["message"], match["media"])
+                data = b"" if payload is None else json.dumps(payload).encode()
+                self.send_response(status)
+                if data:
+                    self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 match = MESSAGES_PATH.match(self.path.split("?", 1)[0])
                 length = int(self.headers.get("Content-Length") or 0)

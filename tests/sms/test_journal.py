@@ -14,6 +14,7 @@ from bot.core.segments import SEGMENT_BUDGET, count_segments
 from bot.hotline import Hotline
 from bot.sms.simulator import Simulator
 from bot.storage import conversations
+from bot.storage.crypto import blind_index
 from bot.storage.models import Message, Outbox
 from tests.conftest import TEST_AUTH_TOKEN, make_app
 from tests.helpers import count, inbound_messages
@@ -26,7 +27,9 @@ ENGLISH_LATER = "We received your message and will answer you by text shortly."
 def queued_replies(db, address: str) -> list[tuple[str, str]]:
     """(text answered, reply) for every reply queued in the outbox for a number, in queueing order."""
     with db.transaction() as session:
-        contact = session.execute(select(conversations.Contact).where(conversations.Contact.address == address))
+        contact = session.execute(
+            select(conversations.Contact).where(conversations.Contact.address_index == blind_index(address))
+        )
         contact_id = contact.scalar_one().id
         rows = session.execute(
             select(Message.reply_to_id, Message.body)

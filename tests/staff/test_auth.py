@@ -9,8 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from bot.config import settings_of
+from bot.config import PROJECT_ROOT, settings_of
 from bot.staff.safe_next import safe_next
+from bot.storage import crypto
 from bot.storage.database import get_db
 from bot.storage.models import ReportEvent, StaffUser
 from tests.conftest import TEST_AUTH_TOKEN, make_app, reviewed_flows
@@ -20,6 +21,7 @@ from tests.staff.helpers import PASSWORD, csrf_token, file_report, login, post_f
 GOOD_SECRETS = {
     "SECRET_KEY": "5f2b9c0e8a7d4e1f9b3c6a2d8e0f1a4b",
     "TWILIO_AUTH_TOKEN": "2108931f78ae9f6a3eaeb38b71f20513",
+    **crypto.dev_keys(PROJECT_ROOT / "instance"),  # production keys: this machine's, so the test data still reads
 }
 SAMPLE_VALUES = {"ref": "R-AAAA", "user_id": 1, "action": "disable", "filename": "staff.css", "name": "menu"}
 

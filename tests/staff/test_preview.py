@@ -19,6 +19,7 @@ from bot.core.fictional import fictional_number, is_test_number
 from bot.core.segments import count_segments, folded_if_cheaper, is_gsm7
 from bot.outbox import Worker
 from bot.storage import casework, conversations, outbox_rows
+from bot.storage.crypto import blind_index
 from bot.storage.database import get_db
 from bot.storage.models import Contact, Message, Outbox, Report
 from bot.twilio.rest import TwilioSender
@@ -60,7 +61,9 @@ def text(client: FlaskClient, body: str, number: str, locale: str = "es", channe
 
 def stored(app: Flask, address: str) -> list[Message]:
     with get_db(app).transaction() as session:
-        contact = session.execute(select(Contact).where(Contact.address == address)).scalar_one_or_none()
+        contact = session.execute(
+            select(Contact).where(Contact.address_index == blind_index(address))
+        ).scalar_one_or_none()
         return casework.transcript(session, contact.id) if contact else []
 
 
@@ -88,7 +91,7 @@ def test_a_text_goes_through_the_signed_webhook_and_its_replies_show_their_segme
     total = sum(count_segments(m.body) for m in replies)
     assert f'data-reply-segments="{total}"' in page
     with get_db(preview_app).transaction() as session:
-        contact = session.execute(select(Contact).where(Contact.address == number)).scalar_one()
+        contact = session.execute(select(Contact).where(Contact.address_index == blind_index(number))).scalar_one()
         assert contact.is_test and contact.locale == "es"
     # in Spanish: the menu the hotline sends Spanish speakers, not the English one
     translator = preview_app.extensions["holdline.hotline"].catalogs.translator("es")
@@ -153,7 +156,7 @@ def test_test_data_is_hidden_from_queue_stats_and_export_unless_shown(preview_ap
     assert 'class="badge test"' in client.get(f"/staff/reports/{test}").get_data(as_text=True)
     assert 'class="badge test"' not in client.get(f"/staff/reports/{real}").get_data(as_text=True)
     with get_db(preview_app).transaction() as session:
-        assert session.execute(select(Report.is_test).where(Report.ref == test)).scalar_one() is True
+        assert session.execute(select(Report.is_test).where(Report.ref_index == blind_index(test))).scalar_one() is True
 
 
 def test_a_test_report_is_never_linked_to_a_real_one_nor_alerted(preview_app: Flask) -> None:
@@ -188,7 +191,7 @@ def test_the_language_shown_is_the_one_the_conversation_is_in(preview_app: Flask
     number = fictional_number(13)
     text(client, "hola", number)
     with get_db(preview_app).transaction() as session:
-        contact = session.execute(select(Contact).where(Contact.address == number)).scalar_one()
+        contact = session.execute(select(Contact).where(Contact.address_index == blind_index(number))).scalar_one()
         conversations.set_locale(contact, "fr", "chosen")  # as LANGUAGE does
         session.add(contact)
     page = client.get(f"/staff/preview/?number={number}&channel=sms&locale=es").get_data(as_text=True)

@@ -17,6 +17,7 @@ from bot.config import ConfigError, settings_of
 from bot.outbox import Worker
 from bot.sms.simulator import Simulator
 from bot.staff.delivery import EXPLANATIONS
+from bot.storage.crypto import blind_index
 from bot.storage.database import get_db
 from bot.storage.models import Contact, Message, Outbox, utcnow
 from bot.twilio.rest import TwilioSender
@@ -47,7 +48,9 @@ def family_writes(app: Flask, body: str = "hola", address: str = FAMILY) -> None
 def hours_pass(app: Flask, hours: float, address: str = FAMILY) -> None:
     """Move the family's stored texts `hours` into the past, as if that much time had gone by since."""
     with get_db(app).transaction() as session:
-        contact_id = session.execute(select(Contact.id).where(Contact.address == address)).scalar_one()
+        contact_id = session.execute(
+            select(Contact.id).where(Contact.address_index == blind_index(address))
+        ).scalar_one()
         for message in session.execute(select(Message).where(Message.contact_id == contact_id)).scalars():
             message.created_at = message.created_at - timedelta(hours=hours)
             session.add(message)
