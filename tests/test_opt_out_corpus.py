@@ -15,6 +15,7 @@ import pytest
 import yaml
 from flask import Flask
 
+from bot.core.segments import folded_if_cheaper
 from bot.core.text import normalize, split_words
 from bot.engine.texts import iter_texts
 from bot.sms.simulator import Simulator
@@ -48,10 +49,10 @@ def at_the_name_question(app: Flask, locale: str) -> Simulator:
 
 
 def translated(app: Flask, locale: str, key: str) -> str:
+    """A system text as the hotline sends it in that language (folded to GSM-7 where SMS_GSM7_LOCALES says)."""
     hotline = app.extensions["holdline.hotline"]
-    return hotline.catalogs.translator(locale)(f"system.{key}", hotline.flows.messages[key]).format_map(
-        hotline.context()
-    )
+    text = hotline.catalogs.translator(locale)(f"system.{key}", hotline.flows.messages[key])
+    return folded_if_cheaper(text.format_map(hotline.context()), hotline.speech.folds.get(locale))
 
 
 def test_the_corpus_covers_every_language_and_kind() -> None:
