@@ -23,6 +23,7 @@ from bot.sms.simulator import Simulator
 from bot.storage import crypto
 from bot.storage.database import get_db
 from bot.storage.migrate import upgrade
+from bot.twilio.stub import TwilioStub
 
 TEST_AUTH_TOKEN = "test-twilio-auth-token-0123456789"
 JOURNALS = Path(tempfile.gettempdir()) / f"holdline-test-journals-{os.getpid()}"  # removed after the session
@@ -205,3 +206,11 @@ def predictable_refs(monkeypatch: pytest.MonkeyPatch) -> None:
 
     codes = (f"R-AA{a}{b}" for a, b in itertools.product("ABCDEFGH", "23456789"))
     monkeypatch.setattr(reports, "new_ref", lambda length=4: next(codes))
+
+
+@pytest.fixture
+def twilio() -> Iterator[TwilioStub]:
+    """The local Twilio stand-in on a free loopback port, for tests of what the hotline sends."""
+    stub = TwilioStub().start()
+    yield stub
+    stub.stop()

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import pytest
+from sqlalchemy import create_engine, func, make_url, select, text
+
+from bot.config import normalize_database_url
 from bot.storage.crypto import blind_index
 from bot.storage.database import Database
 from bot.storage.models import Contact, Conversation, Message
@@ -29,3 +35,22 @@ def conversation_state(db: Database, address: str) -> dict:
     with db.transaction() as session:
         found = session.execute(select(Contact).where(Contact.address_index == blind_index(address))).scalar_one()
         return dict(session.get(Conversation, found.id).state)
+
+
+@contextmanager
+def fresh_postgres_database(prefix: str) -> Iterator[str]:
+    """A PostgreSQL database made for one test on the local server (HOLDLINE_TEST_POSTGRES_URL), dropped after it."""
+    from tests.conftest import POSTGRES_URL
+
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL tests skipped: set HOLDLINE_TEST_POSTGRES_URL")
+    admin = create_engine(normalize_database_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(normalize_database_url(POSTGRES_URL)).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

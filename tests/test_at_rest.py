@@ -7,22 +7,21 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from flask import Flask
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import make_url, select
 
-from bot.config import normalize_database_url
 from bot.sms.simulator import Simulator
 from bot.storage.crypto import blind_index
 from bot.storage.database import get_db
 from bot.storage.migrate import upgrade
 from bot.storage.models import Contact, Report
-from tests.conftest import POSTGRES_URL, TEST_AUTH_TOKEN, Clock, make_app
+from tests.conftest import TEST_AUTH_TOKEN, Clock, make_app
+from tests.helpers import fresh_postgres_database
 
 SCRIPT = Path(__file__).parent / "transcripts" / "report_complete_messy.yaml"
 SENDER = "+17735559361"  # also the callback number: the texter answers "same"
@@ -85,22 +84,11 @@ def test_the_sqlite_file_and_its_wal_hold_no_name_number_or_a_number(tmp_path: P
 @pytest.fixture
 def fresh_postgres() -> Iterator[str]:
     """A PostgreSQL database made for this test on the local server, dropped after it."""
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL tests skipped: set HOLDLINE_TEST_POSTGRES_URL")
     if shutil.which("pg_dump") is None:
         pytest.skip("pg_dump is not installed")
-    admin = create_engine(normalize_database_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-    name = f"holdline_rest_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = make_url(normalize_database_url(POSTGRES_URL)).set(database=name).render_as_string(hide_password=False)
+    with fresh_postgres_database("holdline_rest") as url:
         upgrade(url)
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.mark.postgres

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, text
 from sqlmodel import Session, SQLModel, select
 
 from bot.config import normalize_database_url
 from bot.storage.crypto import blind_index, match_index, name_tokens
 from bot.storage.migrate import upgrade
 from bot.storage.models import Contact, ContactSetting, Conversation, Message, Report, ReportEvent
+from tests.helpers import fresh_postgres_database
 
 
 def test_the_newest_migration_matches_the_models(tmp_path: Path) -> None:
@@ -157,20 +157,8 @@ PLAIN = {
 
 def _fresh_postgres() -> Iterator[str]:
     """A PostgreSQL database for one test, dropped after it."""
-    from tests.conftest import POSTGRES_URL
-
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL tests skipped: set HOLDLINE_TEST_POSTGRES_URL")
-    admin = create_engine(normalize_database_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-    name = f"holdline_mig_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(normalize_database_url(POSTGRES_URL)).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database("holdline_mig") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -33,13 +33,6 @@ class Clock:
 
 
 @pytest.fixture
-def twilio() -> Iterator[TwilioStub]:
-    stub = TwilioStub().start()
-    yield stub
-    stub.stop()
-
-
-@pytest.fixture
 def app(database_url: str, twilio: TwilioStub) -> Iterator[Flask]:
     app = make_app(
         database_url,

@@ -21,13 +21,6 @@ from tests.test_at_rest import SENDER, file_by_text
 
 
 @pytest.fixture
-def twilio() -> Iterator[TwilioStub]:
-    stub = TwilioStub().start()
-    yield stub
-    stub.stop()
-
-
-@pytest.fixture
 def app(database_url: str, twilio: TwilioStub) -> Iterator[Flask]:
     app = make_app(
         database_url,
