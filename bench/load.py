@@ -457,6 +457,7 @@ def app_env(work: Path, url: str, token: str) -> dict[str, str]:
         "JOURNAL_DIR": str(work / "journal"),
         "FLOWS_DIR": str(work / "flows"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        **crypto.dev_keys(ROOT / "instance"),  # production mode needs keys: the ones the seeding encrypts with
     }
     env.pop("FLASK_DEBUG", None)
     return env

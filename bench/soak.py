@@ -50,6 +50,7 @@ from twilio.request_validator import RequestValidator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.core.keys import configure, dev_keyring, dev_keys  # noqa: E402
 from bot.engine.flow import SHIPPED_REVIEWER  # noqa: E402
 from bot.storage.models import Contact, Message, Report  # noqa: E402
 from bot.twilio.stub import TwilioStub  # noqa: E402
@@ -332,6 +333,7 @@ def run(args: argparse.Namespace, database: str) -> bool:
         "TWILIO_AUTH_TOKEN": token,
         "JOURNAL_DIR": str(work / "journal"),
         "LOG_LEVEL": "INFO",
+        **dev_keys(ROOT / "instance"),  # production mode refuses to start without field encryption keys
     }
     env.pop("FLASK_DEBUG", None)
     env["FLOWS_DIR"] = str(reviewed_copy_of_flows(work))
@@ -464,6 +466,7 @@ def settle(url: str, tally: Tally, timeout: float) -> bool:
 
 def measure(url: str, tally: Tally, work: Path, twilio: TwilioStub) -> dict[str, int]:
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    configure(dev_keyring(ROOT / "instance"))  # to read the stored texts back, as the app wrote them
     with engine.connect() as conn:
         stored_sids = set(conn.execute(select(Message.sid).where(Message.direction == "in")).scalars())
         handled = conn.execute(
