@@ -1,6 +1,7 @@
 """The inbound journal: texts that arrive while the database cannot take them, kept on disk until replayed.
 
-An append-only file of JSON lines (`inbound.jsonl` in JOURNAL_DIR), each fsync'd before the webhook
+An append-only file of lines (`inbound.jsonl` in JOURNAL_DIR), each a text encrypted like the database's
+personal columns (bot/core/keys.py) and fsync'd before the webhook
 answers, and a second append-only file of the MessageSids replayed (`replayed.jsonl`). Appends from
 several processes are serialised by an exclusive lock on the journal file; one replayer at a time by
 a lock on `replay.lock`. When every entry has been replayed both files are emptied. The files hold
@@ -19,8 +20,10 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.core.inbound import Inbound
+from bot.core.keys import FORMAT, UndecryptableError, keyring
 
 ENTRIES, REPLAYED, REPLAY_LOCK = "inbound.jsonl", "replayed.jsonl", "replay.lock"
+JOURNAL_CONTEXT = "journal.inbound"  # what the entries' ciphertext is bound to (lines of older versions: plain JSON)
 
 
 @dataclass(frozen=True)
@@ -32,20 +35,25 @@ class Entry:
 
 
 def _encode(inbound: Inbound, received_at: datetime) -> bytes:
+    """One line: the text's JSON, encrypted like the database's personal columns (a number and a body)."""
     record = asdict(inbound)
     record["media"] = [list(pair) for pair in inbound.media]
     record["received_at"] = received_at.isoformat()
     # surrogatepass: a lone surrogate is written as is and read back unchanged.
-    return (json.dumps(record, ensure_ascii=True) + "\n").encode("ascii")
+    plain = json.dumps(record, ensure_ascii=True).encode("ascii")
+    return (keyring().encrypt(plain, JOURNAL_CONTEXT) + "\n").encode("ascii")
 
 
 def _decode(line: bytes) -> Entry | None:
     try:
+        text = line.decode("ascii").strip()
+        if text.startswith(FORMAT + "."):
+            line = keyring().decrypt(text, JOURNAL_CONTEXT)
         record = json.loads(line)
         received_at = record.pop("received_at")
         record["media"] = tuple(tuple(pair) for pair in record.get("media", ()))
         return Entry(Inbound(**record), received_at)
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, UndecryptableError):
         return None  # only a line torn by a crash mid-append can fail; it was never answered as kept
 
 

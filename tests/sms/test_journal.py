@@ -49,6 +49,8 @@ def test_a_text_sent_while_the_database_is_down_is_journaled_answered_honestly_a
         assert reply.status == 200
         assert reply.texts == [SPANISH_LATER]  # the text says its language; no promise the database kept it
         assert len(hotline.journal.waiting()) == 1
+        on_disk = b"".join(path.read_bytes() for path in Path(hotline.journal.directory).glob("*.jsonl"))
+        assert b"necesito ayuda" not in on_disk and texter.sender.lstrip("+").encode() not in on_disk  # encrypted
         assert recovery.replay(hotline).waiting == 1  # still down: it waits, nothing is lost
     assert count(db, Message) == 0
     done = recovery.replay(hotline)
