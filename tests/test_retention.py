@@ -107,7 +107,8 @@ def snapshot(app: Flask) -> dict[str, Any]:
     """Every row seed() made, as plain values, and the statistics."""
     with get_db(app).transaction() as session:
         reports = {r.ref: r.model_dump() for r in session.execute(select(Report)).scalars()}
-        events = sorted((e.report_id, e.kind, e.body, e.detail) for e in session.execute(select(ReportEvent)).scalars())
+        rows = session.execute(select(ReportEvent).order_by(ReportEvent.id)).scalars()
+        events = sorted(((e.report_id, e.kind, e.body, e.detail) for e in rows), key=str)
         messages = {m.sid: m.model_dump() for m in session.execute(select(Message)).scalars()}
         conversations = sorted(session.execute(select(Conversation.contact_id)).scalars())
         outbox = session.execute(select(Outbox.kind, Outbox.body).order_by(Outbox.id)).all()
@@ -239,3 +240,60 @@ def test_zero_days_keeps_everything(database_url: str) -> None:
 def test_invalid_retention_settings_are_refused_at_start(tmp_path: Path, settings: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         make_app(f"sqlite:///{tmp_path / 'x.sqlite3'}", **settings)
+
+
+def test_staff_closing_a_report_starts_its_retention_and_reopening_stops_it(database_url: str) -> None:
+    from bot.staff import actions
+    from bot.storage.models import StaffUser
+
+    app = make_app(database_url)
+    seed(app)
+    closed_on, reopened_on = NOW - 401 * DAYS, NOW - 380 * DAYS
+    with get_db(app).transaction() as session:
+        worker = StaffUser(email="worker@example.org", password_hash="x")
+        session.add(worker)
+        session.flush()
+        report = session.execute(select(Report).where(Report.status == "in_review")).scalar_one()
+        actions.change_status(session, report, worker.id, "closed", "released", closed_on)
+        assert report.closed_at == closed_on
+        ref = report.ref
+    result = app.test_cli_runner().invoke(args=["purge"])
+    assert "reports closed over 365 days ago: 2 would be purged" in result.output  # R-OLD and this one
+    with get_db(app).transaction() as session:
+        report = session.execute(select(Report).where(Report.closed_at == closed_on)).scalar_one()
+        actions.change_status(session, report, worker.id, "in_review", "", reopened_on)
+        assert report.closed_at is None
+    result = app.test_cli_runner().invoke(args=["purge", "--apply"])
+    assert "reports closed over 365 days ago: 1 purged" in result.output
+    assert snapshot(app)["reports"][ref]["detained_name"] == f"{PERSONAL['detained_name']} {ref}"  # reopened: kept
+    get_db(app).dispose()
+
+
+def test_reports_closed_before_the_migration_count_from_their_last_status_change(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, insert
+
+    from bot.storage.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0013")
+    columns = {c.name for c in Report.__table__.c} - {"closed_at", "purged_at"}  # type: ignore[attr-defined]
+    old = _report("R-PRE", "closed", NOW - 500 * DAYS).model_dump()
+    never = _report("R-BARE", "closed", NOW - 450 * DAYS).model_dump()
+    still = _report("R-OPEN", "in_review", NOW - 500 * DAYS).model_dump()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for n, row in enumerate((old, never, still), start=1):
+            values = {k: v for k, v in row.items() if k in columns} | {"id": n, "ref_index": str(n)}
+            conn.execute(insert(Report.__table__).values(values))  # type: ignore[attr-defined]
+        events = ReportEvent.__table__  # type: ignore[attr-defined]
+        for at in (NOW - 420 * DAYS, NOW - 410 * DAYS):  # reopened and closed again: the last change counts
+            conn.execute(insert(events).values(report_id=1, kind="status", detail={}, body="", created_at=at))
+        conn.execute(insert(events).values(report_id=1, kind="note", detail={}, body="", created_at=NOW))
+        conn.execute(insert(events).values(report_id=3, kind="status", detail={}, body="", created_at=NOW))
+    engine.dispose()
+    upgrade(url)
+    app = make_app(url)
+    with get_db(app).transaction() as session:
+        closed = dict(session.execute(select(Report.id, Report.closed_at)).all())
+    assert closed == {1: NOW - 410 * DAYS, 2: NOW - 450 * DAYS, 3: None}
+    get_db(app).dispose()
