@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -134,12 +135,18 @@ def test_a_dry_run_counts_and_changes_nothing(database_url: str) -> None:
     get_db(app).dispose()
 
 
-def test_apply_purges_exactly_the_old_messages_and_long_closed_reports_once(database_url: str) -> None:
+def test_apply_purges_exactly_the_old_messages_and_long_closed_reports_once(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
     app = make_app(database_url)
     ids = seed(app)
     before = snapshot(app)
-    result = app.test_cli_runner().invoke(args=["purge", "--apply", "--batch", "2"])  # batches smaller than the work
+    with caplog.at_level(logging.INFO, logger="holdline.retention"):
+        result = app.test_cli_runner().invoke(args=["purge", "--apply", "--batch", "2"])  # smaller than the work
     assert result.exit_code == 0, result.output
+    assert "purge applied: messages=3 twilio_copies=4 conversations=1 reports=1 events=2" in caplog.text
+    words = [w for v in PERSONAL.values() if isinstance(v, str) for w in v.split()] + ["Zebulon", "ME0002", "SM0001"]
+    assert [w for w in words if w in caplog.text] == []  # counts only
     assert "messages older than 90 days: 3 purged" in result.output
     assert "reports closed over 365 days ago: 1 purged" in result.output
     after = snapshot(app)
