@@ -1,4 +1,4 @@
-"""Flask commands for operators and newcomers: `flask flows check`, `chat`, `staff`, `outbox`, `keys`."""
+"""Flask commands for operators and newcomers: `flask flows check`, `chat`, `staff`, `outbox`, `keys`, `purge`."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from bot.outbox import Worker
 from bot.sms.simulator import Simulator
 from bot.staff import accounts, mfa, sessions
 from bot.staff.accounts import ROLES
-from bot.storage import crypto, outbox_rows, rotation, staff_accounts
+from bot.storage import crypto, outbox_rows, retention, rotation, staff_accounts
 from bot.storage.database import get_db
 from bot.storage.models import utcnow
 from bot.twilio.rest import TwilioSender
@@ -422,6 +422,39 @@ def keys_rotate_command(batch: int, max_batches: int | None) -> None:
         click.echo(f"Stopped after {max_batches} batches ({seconds:.1f} s): run it again to go on.")
 
 
+@click.command("purge")
+@click.option("--apply", "apply_", is_flag=True, help="Purge (without it: a dry run that only counts).")
+@click.option("--batch", default=retention.DEFAULT_BATCH, show_default=True, help="Rows per transaction.")
+@with_appcontext
+def purge_command(apply_: bool, batch: int) -> None:
+    """Purge old messages' words and long-closed reports' personal fields (RETAIN_*_DAYS); a dry run by default."""
+    settings = settings_of(current_app)
+    done = retention.purge(
+        get_db(),
+        utcnow(),
+        messages_days=settings.retain_messages_days,
+        closed_reports_days=settings.retain_closed_reports_days,
+        apply=apply_,
+        batch=batch,
+    )
+    verb = "purged" if apply_ else "would be purged"
+    if done.messages_before is None:
+        click.echo("messages: kept for ever (RETAIN_MESSAGES_DAYS=0)")
+    else:
+        days = settings.retain_messages_days
+        click.echo(f"messages older than {days} days: {done.messages} {verb}")
+        click.echo(f"Twilio copies (message records, media) to delete: {done.twilio_copies}")
+        click.echo(f"conversation states idle over {days} days: {done.conversations} {verb}")
+    if done.reports_closed_before is None:
+        click.echo("closed reports: kept for ever (RETAIN_CLOSED_REPORTS_DAYS=0)")
+    else:
+        days = settings.retain_closed_reports_days
+        click.echo(f"reports closed over {days} days ago: {done.reports} {verb}")
+        click.echo(f"their audit trail entries emptied of words: {done.events}")
+    if not apply_:
+        click.echo("Dry run: nothing changed. Run with --apply to purge.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(keys_cli)
@@ -431,4 +464,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(flows_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(chat_command)
+    app.cli.add_command(purge_command)
     app.cli.add_command(translate_cli)

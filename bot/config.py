@@ -31,6 +31,9 @@ MIN_SECRET_LENGTH = 32  # a Twilio Auth Token is 32 hex digits; SECRET_KEY shoul
 MIN_SECRET_DISTINCT = 10  # "x" * 40 or "abab…" is long but not secret
 DEV_SECRETS_FILE = "dev-secrets.json"  # under instance/: random per machine, made on first debug run
 TRUE_WORDS = {"1", "true", "yes", "on"}
+# Retention (`flask purge`): days a message's words, and a closed report's personal fields, are kept; 0 keeps them.
+RETAIN_MESSAGES_DAYS = 90
+RETAIN_CLOSED_REPORTS_DAYS = 365
 
 # Contact details shown to texters. The defaults come from public sources and MUST be verified by
 # the deploying organisation (see README, "Configuration").
@@ -84,6 +87,8 @@ def settings_from_env(instance_path: str) -> dict[str, Any]:
         "CONVERSATION_IDLE_DAYS": _int("CONVERSATION_IDLE_DAYS", 7),
         "CONVERSATION_RESUME_AFTER_MINUTES": _int("CONVERSATION_RESUME_AFTER_MINUTES", 60),
         "CONTENT_REVIEW_MAX_DAYS": _int("CONTENT_REVIEW_MAX_DAYS", 180),
+        "RETAIN_MESSAGES_DAYS": _int("RETAIN_MESSAGES_DAYS", RETAIN_MESSAGES_DAYS),
+        "RETAIN_CLOSED_REPORTS_DAYS": _int("RETAIN_CLOSED_REPORTS_DAYS", RETAIN_CLOSED_REPORTS_DAYS),
         "FLOWS_DIR": os.environ.get("FLOWS_DIR", str(PROJECT_ROOT / "flows")),
         "LOCALES_DIR": os.environ.get("LOCALES_DIR", str(PROJECT_ROOT / "locales")),
         "JOURNAL_DIR": os.environ.get("JOURNAL_DIR") or str(Path(instance_path) / "journal"),
@@ -233,6 +238,10 @@ class Settings:
     sms_gsm7_locales: tuple[str, ...] = ("default",)
     holdline_data_keys: tuple[str, ...] = ()  # field encryption keys, newest first (bot/core/keys.py)
     holdline_index_key: str = ""  # the blind index's own key
+    # `flask purge`: message bodies after this many days, a closed report's personal fields this long after
+    # its closing; 0 keeps them for ever (unset or empty: the default)
+    retain_messages_days: int = RETAIN_MESSAGES_DAYS
+    retain_closed_reports_days: int = RETAIN_CLOSED_REPORTS_DAYS
     local: bool = False  # debug or tests: development secrets and a loopback Twilio are allowed
 
     @classmethod
@@ -294,6 +303,14 @@ class Settings:
         for name in at_least_one:
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name.upper()} must be at least 1.")
+        for name in ("retain_messages_days", "retain_closed_reports_days"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name.upper()} must be 0 (keep for ever) or a number of days.")
+        if 0 < self.retain_messages_days < self.conversation_idle_days:
+            raise ConfigError(
+                f"RETAIN_MESSAGES_DAYS ({self.retain_messages_days}) must be at least CONVERSATION_IDLE_DAYS "
+                f"({self.conversation_idle_days}): a conversation still in progress would lose its texts."
+            )
         if self.outbox_backoff_seconds < 0:
             raise ConfigError("OUTBOX_BACKOFF_SECONDS must not be negative.")
         if self.twilio_api_base != TWILIO_API_BASE:

@@ -61,6 +61,7 @@ def _set_status(
     if automatic:
         detail["automatic"] = True
     report.status = status
+    report.closed_at = now if status == Status.CLOSED else None  # retention counts from the last closing
     session.add(report)
     casework.add_report_event(session, report, staff_id, "status", now, detail)
 

@@ -90,6 +90,8 @@ class Message(SQLModel, table=True):
     status: str = Field(max_length=16)
     reply_to_id: int | None = Field(default=None, foreign_key="message.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    # when `flask purge` emptied body, raw_body and media (RETAIN_MESSAGES_DAYS); the metadata stays for statistics
+    purged_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class Report(SQLModel, table=True):
@@ -108,6 +110,10 @@ class Report(SQLModel, table=True):
     locale: str = Field(default="en", max_length=16)
     channel: str = Field(default="sms", max_length=16)
     submitted_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    # when staff last closed it (None while open): RETAIN_CLOSED_REPORTS_DAYS counts from here
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
+    # when `flask purge` emptied its personal fields; the triage columns and the audit trail stay
+    purged_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     # the detained person (personal: read and written through bot/storage/)
     detained_name: str = Field(
         default="", sa_column=Column(EncryptedText("report.detained_name"), nullable=False, default="")
