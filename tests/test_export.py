@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.config import settings_of
 from bot.export import CSV_NOTICE_LINE, EXPORT_FIELDS, PERSONAL_DATA_NOTICE, export_records, safe_cell
@@ -242,6 +242,9 @@ def test_the_cli_export_is_recorded_in_the_audit_trail_by_cli(app: Flask) -> Non
     assert event.actor == "cli" and event.staff_id is None and event.format == "jsonl"
     assert event.filters == {"state": "IL"}
     assert sorted(event.refs) == sorted(il) == sorted(r["ref"] for r in records) and event.count == 2
+    with app.extensions["holdline.db"].transaction() as session:  # the filter and the refs are ciphertext at rest
+        raw = " ".join(session.execute(text("SELECT filters || ' ' || refs FROM exportevent")).scalars())
+    assert all(ref not in raw for ref in il) and "state" not in raw
     run_export(app, "--format", "csv")
     assert [(e.format, e.filters, e.count) for e in export_events(app)] == [
         ("jsonl", {"state": "IL"}, 2),
