@@ -23,14 +23,14 @@ from bot.engine.diagram import render_svg
 from bot.engine.flow import Node
 from bot.engine.loader import FlowError, load_flows
 from bot.engine.reviews import legal_texts, stale
-from bot.export import export_records, write_csv, write_jsonl
+from bot.export import collecting_refs, export_records, write_csv, write_jsonl
 from bot.hotline import Hotline
 from bot.i18n.translate import translate_cli
 from bot.outbox import Worker
 from bot.sms.simulator import Simulator
 from bot.staff import accounts, mfa, sessions
 from bot.staff.accounts import ROLES
-from bot.storage import crypto, outbox_rows, retention, rotation, staff_accounts
+from bot.storage import crypto, export_audit, outbox_rows, retention, rotation, staff_accounts
 from bot.storage.database import get_db
 from bot.storage.models import utcnow
 from bot.twilio.rest import TwilioSender
@@ -170,7 +170,10 @@ def export_command(fmt: str, output: str | None, status: str | None, state: str 
     """Export reports (schema: docs/export.md); the file holds personal data, keep it safe."""
     db = get_db()
     with db.transaction() as session:
-        records = export_records(session, settings_of(current_app).hotline_timezone, status=status, state=state)
+        refs: list[str] = []
+        records = collecting_refs(
+            export_records(session, settings_of(current_app).hotline_timezone, status=status, state=state), refs
+        )
         writer = write_csv if fmt == "csv" else write_jsonl
         if output:
             fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # personal data: owner only
@@ -179,6 +182,8 @@ def export_command(fmt: str, output: str | None, status: str | None, state: str 
             click.echo(f"{count} reports written to {output}", err=True)
         else:
             writer(records, sys.stdout)
+        used = {key: value for key, value in (("status", status), ("state", state)) if value}
+        export_audit.record_export(session, staff_id=None, actor="cli", fmt=fmt, filters=used, refs=refs, now=utcnow())
 
 
 staff_cli = AppGroup("staff", help="Manage staff accounts for the dashboard (/staff/).")

@@ -57,6 +57,15 @@ EXPORT_FIELDS = (
 # A spreadsheet runs a cell starting with one of these as a formula. A spreadsheet set to another list
 # separator (`;` in much of Europe and Latin America, or tab) splits our cells there, so a formula can also
 # start after any separator inside a cell, after optional spaces: `Juan;=HYPERLINK(…)`.
+# The first line of every export, before the CSV header row or the first JSON Lines record. No comma or
+# quote in it, so a CSV reader sees it as a one-cell row; it starts with `#` so it reads as a comment.
+PERSONAL_DATA_NOTICE = (
+    "PERSONAL DATA: this file holds names and phone numbers and immigration details of real people."
+    " Handle it as personal data: keep it on an encrypted disk; share it only with those who need it;"
+    " delete it when done."
+)
+CSV_NOTICE_LINE = f"# {PERSONAL_DATA_NOTICE}"
+JSONL_NOTICE_KEY = "_notice"
 FORMULA_START = re.compile(r"(^|[,;\t\r\n])( *)(?=[=+\-@\t\r])")
 
 
@@ -120,8 +129,16 @@ def safe_cell(value: Any) -> str:
     return FORMULA_START.sub(r"\1\2'", str(value))
 
 
+def collecting_refs(records: Iterable[dict[str, Any]], refs: list[str]) -> Iterator[dict[str, Any]]:
+    """Pass records through, appending each one's ref to refs (for the audit trail)."""
+    for record in records:
+        refs.append(record["ref"])
+        yield record
+
+
 def write_csv(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
-    """Write records as CSV with a header row; return how many were written."""
+    """Write the personal data notice line, then records as CSV with a header row; return how many were written."""
+    out.write(CSV_NOTICE_LINE + "\r\n")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(EXPORT_FIELDS)
     written = 0
@@ -132,7 +149,8 @@ def write_csv(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
-    """Write one JSON object per line; return how many were written."""
+    """Write the personal data notice object, then one JSON object per record; return how many records."""
+    out.write(json.dumps({JSONL_NOTICE_KEY: PERSONAL_DATA_NOTICE}, ensure_ascii=False) + "\n")
     written = 0
     for record in records:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,9 +13,24 @@ import pytest
 from sqlalchemy import create_engine, func, make_url, select, text
 
 from bot.config import normalize_database_url
+from bot.export import CSV_NOTICE_LINE, JSONL_NOTICE_KEY, PERSONAL_DATA_NOTICE
 from bot.storage.crypto import blind_index
 from bot.storage.database import Database
 from bot.storage.models import Contact, Conversation, Message
+
+
+def csv_export_rows(text: str) -> list[dict[str, str]]:
+    """The rows of a CSV export, read as a reader would: check the notice line, skip it, read the rest."""
+    lines = io.StringIO(text, newline="")
+    assert lines.readline().rstrip("\r\n") == CSV_NOTICE_LINE
+    return list(csv.DictReader(lines))
+
+
+def jsonl_export_records(text: str) -> list[dict[str, object]]:
+    """The records of a JSON Lines export: check the notice object first, then read one object a line."""
+    first, *rest = text.splitlines()
+    assert json.loads(first) == {JSONL_NOTICE_KEY: PERSONAL_DATA_NOTICE}
+    return [json.loads(line) for line in rest]
 
 
 def count(db: Database, model: type, *where: object) -> int:

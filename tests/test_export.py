@@ -11,9 +11,13 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import select, text
 
-from bot.export import EXPORT_FIELDS, safe_cell
+from bot.config import settings_of
+from bot.export import CSV_NOTICE_LINE, EXPORT_FIELDS, PERSONAL_DATA_NOTICE, export_records, safe_cell
 from bot.storage import conversations, reports
+from bot.storage.models import ExportEvent
+from tests.helpers import csv_export_rows, jsonl_export_records
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 ANSWERS = {
@@ -74,8 +78,7 @@ def run_export(app: Flask, *args: str) -> str:
 
 
 def test_jsonl_has_every_field_with_its_type(sqlite_app: Flask, filed: list[str]) -> None:
-    lines = run_export(sqlite_app, "--format", "jsonl").splitlines()
-    records = [json.loads(line) for line in lines]
+    records = jsonl_export_records(run_export(sqlite_app, "--format", "jsonl"))
     assert len(records) == 2
     record = next(r for r in records if r["detained_name"] == "Zoë Ñúñez 李")  # non-ASCII round-trips
     assert tuple(record) == EXPORT_FIELDS
@@ -109,7 +112,7 @@ def test_csv_neutralises_formulas_and_keeps_unicode(sqlite_app: Flask, filed: li
     target = tmp_path / "reports.csv"
     run_export(sqlite_app, "--format", "csv", "--output", str(target))
     assert oct(os.stat(target).st_mode & 0o777) == "0o600"
-    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    rows = csv_export_rows(target.read_text(encoding="utf-8"))
     assert len(rows) == 2 and tuple(rows[0]) == EXPORT_FIELDS
     row = next(r for r in rows if r["detained_name"] == "Zoë Ñúñez 李")
     assert row["facility"] == '\'=HYPERLINK("http://x")'
@@ -149,9 +152,9 @@ def test_safe_cell(value: object, cell: str) -> None:
 
 
 def test_filters(sqlite_app: Flask, filed: list[str]) -> None:
-    assert run_export(sqlite_app, "--format", "jsonl", "--state", "IN") == ""
-    assert len(run_export(sqlite_app, "--format", "jsonl", "--state", "il").splitlines()) == 2
-    assert run_export(sqlite_app, "--format", "jsonl", "--status", "closed") == ""
+    assert jsonl_export_records(run_export(sqlite_app, "--format", "jsonl", "--state", "IN")) == []
+    assert len(jsonl_export_records(run_export(sqlite_app, "--format", "jsonl", "--state", "il"))) == 2
+    assert jsonl_export_records(run_export(sqlite_app, "--format", "jsonl", "--status", "closed")) == []
 
 
 def test_new_fields_are_added_after_the_old_ones_and_none_is_renamed() -> None:
@@ -175,7 +178,82 @@ def test_a_street_arrest_exports_the_warrant_and_where_exactly(sqlite_app: Flask
     with sqlite_app.extensions["holdline.db"].transaction() as session:
         contact = conversations.upsert_contact(session, "+13125550100", "sms")
         reports.create_report(session, contact, street, ref=reports.unused_ref(session), locale="en", now=NOW)
-    (record,) = [json.loads(line) for line in run_export(sqlite_app, "--format", "jsonl").splitlines()]
+    (record,) = jsonl_export_records(run_export(sqlite_app, "--format", "jsonl"))
     assert record["report_type"] == "street_arrest" and record["arrested_on"] is None
     assert record["warrant_shown"] == "no" and record["arrest_details"] == "7am outside the house on 26th St"
     assert record["papers_received"] == "unknown" and record["release_due_at"] is None
+
+
+def file_two(app: Flask) -> list[str]:
+    """File two reports about the same person (IL) and one in Texas; return the IL refs."""
+    refs = []
+    with app.extensions["holdline.db"].transaction() as session:
+        contact = conversations.upsert_contact(session, "+13125550100", "sms")
+        for name in ("Zoë Ñúñez 李", "ZOE NUNEZ 李"):
+            ref = reports.unused_ref(session)
+            reports.create_report(session, contact, ANSWERS | {"detained_name": name}, ref=ref, locale="es", now=NOW)
+            refs.append(ref)
+        texan = conversations.upsert_contact(session, "+12145550100", "sms")
+        other = ANSWERS | {"detained_name": "Tex Ranger", "state": "TX"}
+        reports.create_report(session, texan, other, ref=reports.unused_ref(session), locale="en", now=NOW)
+    return refs
+
+
+def stored_records(app: Flask, **filters: str) -> list[dict[str, object]]:
+    """The export's records read straight from the store, to compare the files with."""
+    with app.extensions["holdline.db"].transaction() as session:
+        return list(export_records(session, settings_of(app).hotline_timezone, **filters))
+
+
+def export_events(app: Flask) -> list[ExportEvent]:
+    with app.extensions["holdline.db"].transaction() as session:
+        return list(session.execute(select(ExportEvent).order_by(ExportEvent.id)).scalars())
+
+
+def test_a_jsonl_export_starts_with_the_personal_data_notice_then_the_same_records(app: Flask) -> None:
+    file_two(app)
+    lines = run_export(app, "--format", "jsonl").splitlines()
+    parsed = [json.loads(line) for line in lines]  # every line is JSON, the notice too
+    assert parsed[0] == {"_notice": PERSONAL_DATA_NOTICE}
+    assert "personal data" in parsed[0]["_notice"].lower()
+    assert parsed[1:] == stored_records(app) and len(parsed) == 4
+
+
+def test_a_csv_export_starts_with_the_personal_data_notice_then_the_same_rows(app: Flask, tmp_path: Path) -> None:
+    file_two(app)
+    target = tmp_path / "reports.csv"
+    run_export(app, "--format", "csv", "--output", str(target))
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# PERSONAL DATA: ")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == [CSV_NOTICE_LINE]  # a one-cell row to a CSV reader: no comma or quote in it
+    assert rows[1] == list(EXPORT_FIELDS)
+    with target.open(encoding="utf-8", newline="") as file:
+        file.readline()  # skip the notice, as docs/export.md says
+        records = list(csv.DictReader(file))
+    expected = [{name: safe_cell(record[name]) for name in EXPORT_FIELDS} for record in stored_records(app)]
+    assert records == expected and len(records) == 3
+
+
+def test_the_cli_export_is_recorded_in_the_audit_trail_by_cli(app: Flask) -> None:
+    il = file_two(app)
+    records = jsonl_export_records(run_export(app, "--format", "jsonl", "--state", "IL"))
+    (event,) = export_events(app)
+    assert event.actor == "cli" and event.staff_id is None and event.format == "jsonl"
+    assert event.filters == {"state": "IL"}
+    assert sorted(event.refs) == sorted(il) == sorted(r["ref"] for r in records) and event.count == 2
+    with app.extensions["holdline.db"].transaction() as session:  # the filter and the refs are ciphertext at rest
+        raw = " ".join(session.execute(text("SELECT filters || ' ' || refs FROM exportevent")).scalars())
+    assert all(ref not in raw for ref in il) and "state" not in raw
+    run_export(app, "--format", "csv")
+    assert [(e.format, e.filters, e.count) for e in export_events(app)] == [
+        ("jsonl", {"state": "IL"}, 2),
+        ("csv", {}, 3),
+    ]
+
+
+def test_a_refused_cli_export_records_nothing(app: Flask) -> None:
+    file_two(app)
+    result = app.test_cli_runner().invoke(args=["reports", "export", "--format", "xml"])
+    assert result.exit_code != 0
+    assert export_events(app) == []

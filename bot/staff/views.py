@@ -15,7 +15,7 @@ from wtforms import SelectChoice
 from bot.config import settings_of
 from bot.core.refs import is_ref
 from bot.core.statuses import Status
-from bot.export import export_records, exported_at, write_csv, write_jsonl
+from bot.export import collecting_refs, export_records, exported_at, write_csv, write_jsonl
 from bot.staff import accounts, actions, charts, contacts, delivery, sessions, stats, texts
 from bot.staff.auth import admin_required, check_session
 from bot.staff.forms import (
@@ -30,7 +30,7 @@ from bot.staff.forms import (
 )
 from bot.staff.i18n import _
 from bot.staff.queue import PER_PAGE, STATUS_CHOICES, URGENCIES, QueueQuery
-from bot.storage import casework, contact_settings, outbox_rows, staff_accounts
+from bot.storage import casework, contact_settings, export_audit, outbox_rows, staff_accounts
 from bot.storage.database import get_db
 from bot.storage.models import Report, StaffUser, utcnow
 
@@ -222,9 +222,16 @@ def export() -> ResponseReturnValue:
     query = QueueQuery.from_args(request.args)
     filters = query.to_filter(_staff_id(), settings_of(current_app).hotline_timezone)
     out = io.StringIO()
+    refs: list[str] = []
     # Read everything, then answer: a SQLite transaction must not stay open while a slow client reads.
+    # The audit record is written in the same transaction: no export leaves without it.
     with get_db().transaction() as session:
-        count = writer(export_records(session, settings_of(current_app).hotline_timezone, filters=filters), out)
+        records = export_records(session, settings_of(current_app).hotline_timezone, filters=filters)
+        count = writer(collecting_refs(records, refs), out)
+        used = {"status": query.status, **query.args(page=1)}
+        export_audit.record_export(
+            session, staff_id=_staff_id(), actor="staff", fmt=fmt, filters=used, refs=refs, now=utcnow()
+        )
     log.info("staff %s exported %d reports as %s", _staff_id(), count, fmt)
     response = Response(out.getvalue(), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="holdline-reports-{exported_at()}.{fmt}"'
@@ -249,6 +256,15 @@ def stats_page() -> ResponseReturnValue:
         status_chart=Markup(charts.status_bars(by_status, _("Reports by status"))),  # noqa: S704 (escaped inside)
         weekly_chart=Markup(charts.weekly_stacked_bars(weekly, _("Reports per week by facility"), other)),  # noqa: S704
     )
+
+
+@bp.get("/audit")
+@admin_required
+def audit_page() -> ResponseReturnValue:
+    """List the latest exports: who exported which reports, when, in what format and with what filter (admins)."""
+    with get_db().transaction() as session:
+        exports = export_audit.recent_exports(session)
+    return render_template("staff/audit.html", exports=exports)
 
 
 @bp.get("/accounts")

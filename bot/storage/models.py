@@ -254,6 +254,25 @@ class ReportEvent(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
+class ExportEvent(SQLModel, table=True):
+    """One export of reports, by whom (a staff account, or `cli`) and when: the audit trail of exports.
+
+    `filters` holds the queue filter used (its search text may be a name) and `refs` the reference codes
+    exported: both personal, so encrypted at rest like the rest of the audit trail.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int | None = Field(default=None, foreign_key="staffuser.id", index=True)
+    actor: str = Field(max_length=8)  # staff | cli
+    format: str = Field(max_length=8)  # csv | jsonl
+    filters: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(EncryptedJSON("exportevent.filters"), nullable=False)
+    )
+    refs: list[str] = Field(default_factory=list, sa_column=Column(EncryptedJSON("exportevent.refs"), nullable=False))
+    count: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
 class Outbox(SQLModel, table=True):
     """A text or alert to send, written in the transaction that decided it and drained by `flask outbox work`.
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +14,7 @@ from bot.storage.database import get_db
 from bot.twilio.rest import TwilioSender
 from bot.twilio.stub import TwilioStub
 from tests.browser.login import log_in
+from tests.helpers import csv_export_rows
 from tests.staff.conftest import SPANISH
 from tests.staff.helpers import NOW, TOTP_SECRET, add_staff, file_report
 
@@ -84,7 +83,7 @@ def test_triage_a_report_from_login_to_logout(served: tuple[Flask, str], page: A
     page.get_by_role("link", name="Queue").first.click()
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    rows = csv_export_rows(open(download.value.path(), encoding="utf-8", newline="").read())
     assert [row["ref"] for row in rows] == [critical, high, normal]
     assert rows[0]["status"] == "lawyer_contacted"
 
@@ -111,7 +110,7 @@ def test_hostile_report_fields_render_inert(served: tuple[Flask, str], page: Any
     page.goto(base + "/staff/")
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
-    (row,) = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    (row,) = csv_export_rows(open(download.value.path(), encoding="utf-8", newline="").read())
     assert row["facility"] == "'" + FORMULA and row["detained_name"] == SCRIPT
     assert dialogs == []
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -25,6 +23,7 @@ from bot.storage.models import Contact, Message, Outbox, Report
 from bot.twilio.rest import TwilioSender
 from bot.twilio.stub import TwilioStub
 from tests.conftest import make_app
+from tests.helpers import csv_export_rows
 from tests.staff.conftest import staff_settings
 from tests.staff.helpers import NOW, add_staff, file_report, login, post_form
 
@@ -138,7 +137,7 @@ def test_starting_over_erases_the_test_conversation(preview_app: Flask, client: 
 
 def _refs_in_export(client: FlaskClient, query: str = "") -> list[str]:
     body = client.get("/staff/export?format=csv" + query).get_data(as_text=True)
-    return [row["ref"] for row in csv.DictReader(io.StringIO(body))]
+    return [row["ref"] for row in csv_export_rows(body)]
 
 
 def test_test_data_is_hidden_from_queue_stats_and_export_unless_shown(preview_app: Flask, client: FlaskClient) -> None:
