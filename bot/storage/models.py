@@ -306,8 +306,9 @@ class Outbox(SQLModel, table=True):
 
 # The queue's orders and filters, so a page of 100k reports is an index walk, not a sort.
 _report = Report.__table__.c  # type: ignore[attr-defined]
-Index("ix_report_queue", _report.urgency_score.desc(), _report.submitted_at, _report.id)
-Index("ix_report_status_queue", _report.status, _report.urgency_score.desc(), _report.submitted_at)
+# is_test first: the queue always filters on it (test data is hidden unless shown)
+Index("ix_report_queue", _report.is_test, _report.urgency_score.desc(), _report.submitted_at, _report.id)
+Index("ix_report_status_queue", _report.is_test, _report.status, _report.urgency_score.desc(), _report.submitted_at)
 Index("ix_report_release_due_at", _report.release_due_at)
 # Reports about the same person: same match key and birth date, or same match key and jail within days.
 Index("ix_report_same_person_dob", _report.match_key, _report.dob_index)
