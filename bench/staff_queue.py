@@ -29,7 +29,7 @@ from bot.storage import casework, crypto  # noqa: E402
 from bot.storage.casework import OPEN, ReportFilter  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
-from bot.storage.models import Assignment, Contact, Report, StaffUser  # noqa: E402
+from bot.storage.models import Assignment, Contact, Report, ReportNameWord, StaffUser  # noqa: E402
 
 FACILITIES = [f"{name} County Jail" for name in ("Cook", "Kane", "Lake", "Will", "DuPage", "Dallas", "Harris", "Bexar")]
 STATES = ["IL", "IL", "IL", "TX", "TX", "CA", "NY", "FL"]
@@ -71,7 +71,7 @@ def seed(db: Database, count: int, start: int = 0) -> None:
                     "urgency_reasons": [],
                     "submitted_at": now - timedelta(minutes=rng.randrange(525_600)),
                     "detained_name": f"Person {i}",
-                    "name_key": f"{i} person",
+                    "name_key": crypto.name_tokens(f"Person {i}"),
                     "facility": rng.choice(FACILITIES),
                     "state": rng.choice(STATES),
                     "locale": rng.choice(["en", "en", "es"]),
@@ -80,6 +80,10 @@ def seed(db: Database, count: int, start: int = 0) -> None:
                 }
             )
         ids = session.execute(insert(Report).returning(Report.id), rows).scalars().all()
+        words = [
+            {"token": t, "report_id": i} for i, row in zip(ids, rows, strict=True) for t in row["name_key"].split()
+        ]
+        session.execute(insert(ReportNameWord), words)
         session.execute(insert(Assignment), [{"report_id": i, "staff_id": 1, "assigned_at": now} for i in ids[::10]])
     with db.engine.connect() as conn:
         conn.execute(text("ANALYZE"))

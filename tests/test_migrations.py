@@ -15,7 +15,7 @@ from sqlmodel import Session, SQLModel, select
 from bot.config import normalize_database_url
 from bot.storage.crypto import blind_index, match_index, name_tokens
 from bot.storage.migrate import upgrade
-from bot.storage.models import Contact, ContactSetting, Conversation, Message, Report, ReportEvent
+from bot.storage.models import Contact, ContactSetting, Conversation, Message, Report, ReportEvent, ReportNameWord
 from tests.helpers import fresh_postgres_database
 
 
@@ -226,6 +226,7 @@ def test_rows_stored_in_plain_text_before_0013_are_encrypted_and_still_read(empt
         message = session.exec(select(Message)).one()
         state = session.exec(select(Conversation)).one().state
         event = session.exec(select(ReportEvent)).one()
+        words = session.exec(select(ReportNameWord.token).where(ReportNameWord.report_id == report.id)).all()
     engine.dispose()
     assert contact.address == PLAIN["address"] and report.contact_id == contact.id
     assert (report.detained_name, report.a_number, report.callback_number) == (
@@ -235,6 +236,7 @@ def test_rows_stored_in_plain_text_before_0013_are_encrypted_and_still_read(empt
     )
     assert report.dob_index == blind_index("1990-03-04") and report.detained_dob == "1990-03-04"
     assert (report.name_key, report.match_key) == (name_tokens(PLAIN["name"]), match_index(PLAIN["name"]))
+    assert sorted(words) == sorted(set(name_tokens(PLAIN["name"]).split()))  # 0017: the name search's index
     assert (message.body, message.raw_body, message.media) == (
         PLAIN["body"],
         PLAIN["body"].encode(),

@@ -14,7 +14,7 @@ from bot.core.refs import searched_ref
 from bot.core.statuses import Status
 from bot.core.text import normalize
 from bot.storage.crypto import blind_index, word_token
-from bot.storage.models import Assignment, Contact, Message, Report, ReportEvent, ReportLink, StaffUser
+from bot.storage.models import Assignment, Contact, Message, Report, ReportEvent, ReportLink, ReportNameWord, StaffUser
 
 OPEN = "open"  # the queue's default status filter: every status but closed
 
@@ -80,8 +80,13 @@ def _search_condition(search: str) -> Any:
     words = [word for word in normalize(search).split() if word]
     if not words:
         return by_ref
-    # name_key holds a blind-index token per word: a name is found by its whole words, never by a part
-    by_name = and_(*(Report.name_key.contains(word_token(word), autoescape=True) for word in words))
+    # each name word is a blind-index token in ReportNameWord: found by whole words, by index, never a part
+    by_name = and_(
+        *(
+            Report.id.in_(select(ReportNameWord.report_id).where(ReportNameWord.token == word_token(word)))
+            for word in words
+        )
+    )
     return or_(by_ref, by_name)
 
 

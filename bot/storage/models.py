@@ -177,6 +177,13 @@ class ReportLink(SQLModel, table=True):
     related_id: int = Field(foreign_key="report.id", primary_key=True)
 
 
+class ReportNameWord(SQLModel, table=True):
+    """One word of a report's detained name as a blind-index token, so staff's name search is an index lookup."""
+
+    token: str = Field(primary_key=True, max_length=16)  # bot/storage/crypto.py word_token
+    report_id: int = Field(foreign_key="report.id", primary_key=True, index=True)
+
+
 # --- the staff dashboard ---------------------------------------------------------------------------
 
 

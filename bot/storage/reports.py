@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlmodel import Session
 
 from bot.core.refs import REF_LENGTH, new_ref
@@ -19,7 +19,7 @@ from bot.reports.fields import SAME_FACILITY_WINDOW, facility_key, fields_from_a
 from bot.storage import outbox_rows
 from bot.storage.casework import add_report_event
 from bot.storage.crypto import blind_index, match_index, name_tokens
-from bot.storage.models import Contact, Conversation, Message, Report, ReportLink, utcnow
+from bot.storage.models import Contact, Conversation, Message, Report, ReportLink, ReportNameWord, utcnow
 
 
 def unused_ref(session: Session) -> str:
@@ -94,8 +94,18 @@ def create_report(
     )
     session.add(report)
     session.flush()
+    index_name_words(session, report)
     _link_same_person(session, report)
     return report
+
+
+def index_name_words(session: Session, report: Report) -> None:
+    """Keep the report's name-word tokens (staff's search) in step with its name; none for no name."""
+    assert report.id is not None
+    session.execute(delete(ReportNameWord).where(ReportNameWord.report_id == report.id))
+    tokens = sorted(set(report.name_key.split()))
+    if tokens:
+        session.execute(insert(ReportNameWord), [{"token": t, "report_id": report.id} for t in tokens])
 
 
 def amend_report(
@@ -136,6 +146,8 @@ def amend_report(
     session.add(report)
     session.flush()
     add_report_event(session, report, None, "corrected", now, detail=detail, body="\n".join(lines))
+    if "detained_name" in changed:
+        index_name_words(session, report)
     if {"detained_name", "detained_dob", "facility"} & set(changed):
         _link_same_person(session, report)
     return report
@@ -207,6 +219,7 @@ def erase_contact_data(session: Session, contact: Contact, now: datetime | None 
         session.execute(
             delete(ReportLink).where(or_(ReportLink.report_id.in_(erasable), ReportLink.related_id.in_(erasable)))
         )
+        session.execute(delete(ReportNameWord).where(ReportNameWord.report_id.in_(erasable)))
         session.execute(delete(Report).where(Report.id.in_(erasable)))
     session.execute(delete(Conversation).where(Conversation.contact_id == contact.id))
     twilio_copies = []  # Twilio keeps every message and photo until asked to delete them

@@ -24,7 +24,7 @@ from bot.core.statuses import Status
 from bot.storage import outbox_rows
 from bot.storage.casework import add_report_event
 from bot.storage.database import Database
-from bot.storage.models import Conversation, Message, Report, ReportEvent
+from bot.storage.models import Conversation, Message, Report, ReportEvent, ReportNameWord
 
 DEFAULT_BATCH = 500
 log = logging.getLogger("holdline.retention")
@@ -210,6 +210,7 @@ def _purge_reports(db: Database, result: Purge, before: datetime, now: datetime,
         events = session.execute(select(ReportEvent).where(ReportEvent.report_id.in_(ids))).scalars().all()
         for event in events:
             _empty_event(session, event)
+        session.execute(delete(ReportNameWord).where(ReportNameWord.report_id.in_(ids)))
         emptied = update(Report).where(Report.id.in_(ids)).values(**EMPTIED_REPORT_FIELDS, purged_at=now)
         session.execute(emptied.execution_options(synchronize_session=False))
         for report in reports:
