@@ -37,7 +37,7 @@ PARSERS: dict[str, Parser] = {
 # What each parser accepts under `options:` in a flow, and the system messages it may send.
 RULES: dict[str, ParserRules] = {
     "choice": ParserRules(options=frozenset({"contains", "dont_know", "precedence", "together"})),
-    "yes_no": ParserRules(options=frozenset({"dont_know"})),
+    "yes_no": ParserRules(options=frozenset({"dont_know", "gone"})),
     "text": ParserRules(
         options=frozenset({"max_length", "dont_know", "name", "story"}), messages=("person_asked", "question_seen")
     ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -124,7 +125,8 @@ def parse_yes_no(text: str, ctx: ParseContext) -> Parsed:
 
     'ya no está ahí' is no, 'sí claro' and 'yes it is' are yes, 'siii' is 'si', '👍' is yes, 'not sure tbh'
     and 'la verdad no sé' are don't know; an answer that also says the opposite ('yes no', 'sí, no sé'),
-    hedges ('chyba tak', 'creo que sí'), or asks ('no?', 'what is a detainer?') is asked again.
+    hedges ('chyba tak', 'creo que sí'), or asks ('no?', 'what is a detainer?') is asked again; where the
+    question asks whether the person is still there (`gone`), so is a yes that says they were taken.
     """
     said = normalize(text, pictographs=True)
     if not said:
@@ -142,11 +144,19 @@ def parse_yes_no(text: str, ctx: ParseContext) -> Parsed:
         return _dont_know(ctx) if contains(reading.rest, words, ("dont_know",)) else fail()
     if contradicted(reading, words):
         return fail()
+    if reading.name == "yes" and ctx.options.get("gone") and _says_gone(reading.rest, words):
+        return fail()  # 'sí, ya se lo llevaron' to "still in that jail?": yes and no at once
     if reading.name == "dont_know":
         return _dont_know(ctx)
     if _asks(text):  # "no?", "yes? what does that mean" is a question
         return fail()
     return Parsed(ok=True, value=reading.name)
+
+
+def _says_gone(rest: str, words: Mapping[str, Sequence[str]]) -> bool:
+    """Whether the rest of a yes says the person was taken or moved ('se lo llevaron', 'أخذوه', '被带走')."""
+    padded = f" {rest} "
+    return any((phrase in rest if is_unspaced(phrase) else f" {phrase} " in padded) for phrase in words.get("gone", ()))
 
 
 def _dont_know(ctx: ParseContext) -> Parsed:

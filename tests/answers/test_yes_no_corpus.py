@@ -5,6 +5,8 @@ A wrong stored value fails; the figures per language (understood / asked again /
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.answers import PARSERS
@@ -51,3 +53,20 @@ def test_figures_per_language(capsys: pytest.CaptureFixture[str]) -> None:
     """Understood / asked again / stored wrong, per language (the issue's measure)."""
     with capsys.disabled():
         print_figures("yes/no", CORPUS, reading)
+
+
+# A yes that says the person was taken, at a question whether they are still there: both at once.
+STILL_THERE_BOTH = [
+    ("en", "yes they took him"), ("en", "yeah but ice took him this morning"), ("es", "sí, ya se lo llevaron"),
+    ("es", "si pero lo trasladaron"), ("pl", "tak, ale zabrali go wczoraj"), ("zh_Hans", "是，但是被带走了"),
+    ("ar", "نعم بس أخذوه"), ("fr", "oui mais ils l'ont emmené"), ("ht", "wi men yo pran l"),
+    ("pt_BR", "sim, mas levaram ele"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("locale", "text"), STILL_THERE_BOTH, ids=[f"{c[0]}-{c[1]}" for c in STILL_THERE_BOTH])
+def test_yes_and_taken_is_asked_again_at_is_he_still_there(locale: str, text: str) -> None:
+    still_there = replace(context(locale), options={"dont_know": True, "gone": True})
+    assert not PARSERS["yes_no"](text, still_there).ok
+    elsewhere = PARSERS["yes_no"](text, context(locale))  # at another question the yes stands
+    assert (elsewhere.ok, elsewhere.value) == (True, "yes")
