@@ -195,20 +195,12 @@ class FlowWalker:
                 return
         heard = st.heard.get(node.ask.heard or "")
         if heard and node.ask.heard_confirm and node.ask.save not in st.answers:
-            parsed = parse(heard, self.parse_context(flow, node))
-            if parsed.ok and parsed.value not in (None, "unknown"):
-                shown = self.display(node, parsed, full=True)
-                st.pending = Pending.confirm(parsed.value, shown)
-                turn.say(turn.render(text_key(flow, node, "heard_confirm"), node.ask.heard_confirm, prefill=shown))
+            if self.offer(node, heard, "heard_confirm", node.ask.heard_confirm, refused=(None, "unknown")):
                 return
             st.heard.pop(node.ask.heard or "", None)  # it does not read as an answer here: just ask
         known = turn.inputs.prefill.get(node.ask.prefill or "") or self.inferred(flow, node)
         if known and node.ask.confirm and node.ask.save not in st.answers:
-            parsed = parse(known, self.parse_context(flow, node))
-            if parsed.ok:
-                shown = self.display(node, parsed, full=True)
-                st.pending = Pending.confirm(parsed.value, shown)
-                turn.say(turn.render(text_key(flow, node, "confirm"), node.ask.confirm, prefill=shown))
+            if self.offer(node, known, "confirm", node.ask.confirm):
                 return
         if node.review:
             unasked = {  # a report sent early (URGENT) and reopened with FIX: what it does not say yet
@@ -229,6 +221,18 @@ class FlowWalker:
             return
         if node.say:
             turn.say(turn.render(text_key(flow, node, "say"), node.say))
+
+    def offer(self, node: Node, known: str, kind: str, text: str, refused: tuple[object, ...] = ()) -> bool:
+        """Read a known value back for a YES with the node's `kind` text; False when it is no answer here."""
+        assert node.ask is not None
+        turn, flow = self.turn, self.turn.state.flow or ""
+        parsed = turn.answering.parsers[node.ask.parser](known, self.parse_context(flow, node))
+        if not parsed.ok or parsed.value in refused:
+            return False
+        shown = self.display(node, parsed, full=True)
+        self.turn.state.pending = Pending.confirm(parsed.value, shown)
+        turn.say(turn.render(text_key(flow, node, kind), text, prefill=shown))
+        return True
 
     def inferred(self, flow: str, node: Node) -> str | None:
         """An earlier answer the question can read its value from ('Cook County Jail': Illinois), offered for a YES."""
