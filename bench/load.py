@@ -40,7 +40,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import yaml
 from sqlalchemy import create_engine, func, insert, select, text
 from twilio.request_validator import RequestValidator
 
@@ -48,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from soak import free_port, reviewed_copy_of_flows  # noqa: E402
+from soak import free_port, reviewed_copy_of_flows, transcript_script  # noqa: E402
 
 from bot.reports import fields  # noqa: E402
 from bot.storage import crypto  # noqa: E402
@@ -70,15 +69,8 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 def script_of(name: str) -> list[tuple[str, dict[str, str]]]:
-    """The texts of one transcript, with the photo fields where it sends a photo."""
-    steps = yaml.safe_load((TRANSCRIPTS / name).read_text(encoding="utf-8"))["steps"]
-    script = []
-    for step in steps:
-        extra: dict[str, str] = {}
-        for i, (url, kind) in enumerate(step.get("photos", [])):
-            extra.update({"NumMedia": str(i + 1), f"MediaUrl{i}": url, f"MediaContentType{i}": kind})
-        script.append((str(step["send"]), extra))
-    return script
+    """The texts of one transcript (tests/transcripts/NAME), as the soak harness reads them."""
+    return transcript_script(TRANSCRIPTS / name)
 
 
 def person(number: int) -> tuple[str, str]:

@@ -69,7 +69,12 @@ def free_port() -> int:
 
 def report_script() -> list[tuple[str, dict[str, str]]]:
     """The texts of one whole report, with the photo fields where the transcript sends a photo."""
-    steps = yaml.safe_load(SCRIPT_FILE.read_text(encoding="utf-8"))["steps"]
+    return transcript_script(SCRIPT_FILE)
+
+
+def transcript_script(path: Path) -> list[tuple[str, dict[str, str]]]:
+    """The texts of one transcript, with the photo fields where it sends a photo."""
+    steps = yaml.safe_load(path.read_text(encoding="utf-8"))["steps"]
     script = []
     for step in steps:
         extra: dict[str, str] = {}
