@@ -33,6 +33,7 @@ from bot.staff.accounts import ROLES
 from bot.storage import crypto, export_audit, outbox_rows, retention, rotation, staff_accounts
 from bot.storage.database import get_db
 from bot.storage.models import utcnow
+from bot.twilio.interactive import SHAPES
 from bot.twilio.rest import TwilioSender
 from bot.twilio.stub import TwilioStub
 
@@ -332,6 +333,36 @@ def staff_demo_command(url: str, show_code: bool) -> None:
 
 
 outbox_cli = AppGroup("outbox", help="Send queued texts and alerts.")
+whatsapp_cli = AppGroup("whatsapp", help="WhatsApp's buttons and lists.")
+
+
+@whatsapp_cli.command("buttons")
+@click.option("--stub", is_flag=True, help="Debug only: make them on a local Twilio stand-in (to try the command).")
+def whatsapp_buttons_command(stub: bool) -> None:
+    """Make the button and list shapes WhatsApp replies use (Content API) and print WHATSAPP_BUTTONS to set.
+
+    Shapes already in WHATSAPP_BUTTONS are kept; run it again after adding a shape to make only that one.
+    """
+    settings = settings_of(current_app)
+    if stub:
+        if not current_app.debug:
+            raise click.ClickException("--stub is for local development (FLASK_DEBUG=1) only")
+        fake = TwilioStub().start()
+        settings = replace(settings, twilio_api_base=fake.url, twilio_account_sid="AC" + "0" * 32)
+    if not settings.twilio_account_sid:
+        raise click.ClickException("Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN: the shapes are made in your account.")
+    sids = settings.whatsapp_button_sids()
+    sender = TwilioSender(settings)
+    for shape in SHAPES:
+        if shape in sids:
+            continue
+        try:
+            sids[shape] = sender.make_shape(shape)
+        except Exception as exc:
+            raise click.ClickException(f"Twilio did not make {shape}: {describe_exception(exc)}") from exc
+        click.echo(f"made {shape}: {sids[shape]}", err=True)
+    click.echo("Set this in the environment (Heroku: heroku config:set …), then restart:", err=True)
+    click.echo("WHATSAPP_BUTTONS=" + ",".join(f"{shape}={sids[shape]}" for shape in SHAPES))
 
 
 @outbox_cli.command("work")
@@ -465,6 +496,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(keys_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(whatsapp_cli)
     app.cli.add_command(journal_cli)
     app.cli.add_command(flows_cli)
     app.cli.add_command(reports_cli)

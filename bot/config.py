@@ -39,6 +39,7 @@ RETAIN_CLOSED_REPORTS_DAYS = 365
 # the deploying organisation (see README, "Configuration").
 CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")  # a Twilio Content API template
 WHATSAPP_TEMPLATE_ENTRY = re.compile(r"^[a-z_]+\.[A-Za-z_]+=HX[0-9a-fA-F]{32}$")
+WHATSAPP_BUTTONS_ENTRY = re.compile(r"^(?:buttons_[23]|list_(?:[2-9]|10))=HX[0-9a-fA-F]{32}$")
 CONTACT_DEFAULTS = {
     "ORG_NAME": "Holdline",
     "LEGAL_HELP_PHONE": "(312) 660-1370",
@@ -126,6 +127,7 @@ def _staff_settings() -> dict[str, Any]:
         "ALERTS_PER_HOUR": _int("ALERTS_PER_HOUR", 10),
         "ALERT_SMTP_CA_FILE": os.environ.get("ALERT_SMTP_CA_FILE", ""),
         "WHATSAPP_TEMPLATES": os.environ.get("WHATSAPP_TEMPLATES", ""),
+        "WHATSAPP_BUTTONS": os.environ.get("WHATSAPP_BUTTONS", ""),
         "SMS_GSM7_LOCALES": os.environ.get("SMS_GSM7_LOCALES", ""),
     }
 
@@ -234,6 +236,9 @@ class Settings:
     # Approved WhatsApp templates by staff template and locale, `received.es=HX…,closed.en=HX…` (the
     # Contacts page can set or override each); used outside a family's 24-hour WhatsApp window.
     whatsapp_templates: tuple[str, ...] = ()
+    # The Content SIDs of the button and list shapes WhatsApp replies use, `buttons_2=HX…,list_5=HX…`, as
+    # `flask --app wsgi whatsapp buttons` creates them and prints them; unset, WhatsApp replies are text only.
+    whatsapp_buttons: tuple[str, ...] = ()
     # Locales whose bot texts are written in GSM-7 (locales/gsm7.yaml): `default` = the tables marked default, `none`
     sms_gsm7_locales: tuple[str, ...] = ("default",)
     holdline_data_keys: tuple[str, ...] = ()  # field encryption keys, newest first (bot/core/keys.py)
@@ -283,6 +288,10 @@ class Settings:
     def whatsapp_template_sids(self) -> dict[str, str]:
         """The configured WhatsApp template SIDs, by `<template>.<locale>`."""
         return dict(entry.split("=", 1) for entry in self.whatsapp_templates)
+
+    def whatsapp_button_sids(self) -> dict[str, str]:
+        """The Content SIDs of WhatsApp's button and list shapes, by shape (`buttons_2`, `list_5`…)."""
+        return dict(entry.split("=", 1) for entry in self.whatsapp_buttons)
 
     def contacts(self) -> dict[str, str]:
         """The configured contact details, by placeholder name (`legal_help_phone`)."""
@@ -336,6 +345,12 @@ class Settings:
             if not WHATSAPP_TEMPLATE_ENTRY.match(entry):
                 raise ConfigError(
                     f"WHATSAPP_TEMPLATES: {entry!r} is not <template>.<locale>=<Content SID> (HX and 32 hex digits)."
+                )
+        for entry in self.whatsapp_buttons:
+            if not WHATSAPP_BUTTONS_ENTRY.match(entry):
+                raise ConfigError(
+                    f"WHATSAPP_BUTTONS: {entry!r} is not <shape>=<Content SID> (such as buttons_2=HX and 32 hex "
+                    "digits); `flask --app wsgi whatsapp buttons` prints the line to set."
                 )
         if self.alert_smtp_url and urlsplit(self.alert_smtp_url).scheme not in ("smtp", "smtps"):
             raise ConfigError("ALERT_SMTP_URL must look like smtp://user:password@host:587 or smtps://…:465.")

@@ -34,6 +34,7 @@ from bot.sms.journal import Journal
 from bot.storage import contact_settings, conversations, outbox_rows, reports
 from bot.storage.database import UNAVAILABLE, Database
 from bot.storage.models import Contact, Report, utcnow
+from bot.twilio.interactive import content_for
 
 log = logging.getLogger("holdline.hotline")
 
@@ -243,6 +244,7 @@ class Hotline:
                     locale_known=locale_known,
                     detected=self.detector.detect(said) if detect and self.detector else None,
                     reports=filed,
+                    button=inbound.button,
                 ),
                 answering=ANSWERING,
                 context=self.context(session),
@@ -275,7 +277,10 @@ class Hotline:
                 return replies
             conversations.save_conversation(session, contact, outcome.state.to_dict(), now)
             replies = self._within_segment_budget(spent, inbound, replies)
-            replies = self._deliver(session, contact, message_id, replies, now, later)
+            drawn = None
+            if contact.channel == "whatsapp" and replies and replies[-1] == outcome.replies[-1]:
+                drawn = content_for(outcome.choices, replies[-1], self.settings.whatsapp_button_sids())
+            replies = self._deliver(session, contact, message_id, replies, now, later, drawn)
             conversations.set_inbound_status(session, message_id, "handled")
             locale = contact.locale
             log.info("inbound message %s handled with %d replies", inbound.sid, len(replies))
@@ -339,14 +344,18 @@ class Hotline:
         replies: list[str],
         now: datetime,
         later: Callable[[], bool],
+        drawn: tuple[str, str] | None = None,
     ) -> list[str]:
-        """Store the replies for the HTTP answer, or (nobody waits for it any more) queue them as texts."""
-        if not later():
+        """Store the replies for the HTTP answer, or queue them as texts: when nobody waits for the answer any
+        more, or when the last one goes as WhatsApp buttons or a list (`drawn`: its Content SID and variables),
+        which TwiML cannot carry; queued in order, the texts before it go the same way."""
+        if drawn is None and not later():
             conversations.record_replies(session, contact, message_id, replies)
             return replies
-        for body in replies:
+        for n, body in enumerate(replies, start=1):
             queued = conversations.queue_text(session, contact, body, now, reply_to_id=message_id)
-            outbox_rows.enqueue_family_text(session, queued.id or 0, None, now)
+            content_sid, variables = drawn if drawn is not None and n == len(replies) else (None, None)
+            outbox_rows.enqueue_family_text(session, queued.id or 0, None, now, content_sid, variables)
         return []
 
     def _within_segment_budget(self, spent: int, inbound: Inbound, replies: list[str]) -> list[str]:

@@ -16,3 +16,4 @@ class Inbound:
     media: tuple[tuple[str, str], ...] = ()  # (url, content type)
     opt_out_type: str | None = None
     from_state: str | None = None
+    button: str | None = None  # WhatsApp: the id of the button or list item tapped (the body is its title)

@@ -20,7 +20,7 @@ REQUIRED_MESSAGES = (
     "not_given", "label_yes", "label_no", "label_unknown", "status_none", "status_unknown", "status_new",
     "status_in_review", "status_lawyer_contacted", "status_escalated", "status_closed", "delete_confirm",
     "delete_kept", "erased", "erased_kept", "label_photos", "language_set", "language_unknown", "stop_how",
-    "fix_none",
+    "fix_none", "button_yes", "button_no", "button_unknown", "button_choose", "button_stale",
 )  # fmt: skip
 # Placeholders the engine fills itself, besides configuration and saved answers.
 MESSAGE_PLACEHOLDERS = {"flow_title", "prefill", "answer", "review", "ref", "refs", "kept_refs", "count"}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from bot.core.choices import Choices
 from bot.engine.state import State
 
 # Translate(context, English source) -> text in the texter's language.
@@ -45,6 +46,7 @@ class Inputs:
     reports: tuple[ReportInfo, ...] = ()  # this texter's own reports, oldest first
     locale_known: bool = True  # False until the language was detected or chosen
     detected: str | None = None  # the language a first text is clearly in, when the locale is not known
+    button: str | None = None  # the id of a tapped choice (WhatsApp's ButtonPayload or ListId)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class Outcome:
     replies: list[str]
     state: State
     events: list[Event]
+    choices: Choices | None = None  # what the last reply's question offers to tap, for channels that can draw it
 
 
 class LanguageMenu(Protocol):

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from functools import partial
 
 from bot.engine import commands
+from bot.engine.choices import offered, read_tap
 from bot.engine.flow import FlowSet
 from bot.engine.io import Inputs, Outcome, Policy, Speech, Translate, english
 from bot.engine.keywords import match_keyword
@@ -35,7 +36,7 @@ def handle(
     speech = speech or Speech(translators=lambda _locale: translate)
     turn = Turn(flows, state.copy(), inputs, answering=answering, speech=speech, context=context or {}, policy=policy)
     _Dispatch(turn).run()
-    return Outcome(replies=turn.replies, state=turn.state, events=turn.events)
+    return Outcome(replies=turn.replies, state=turn.state, events=turn.events, choices=offered(turn))
 
 
 class _Dispatch:
@@ -49,10 +50,14 @@ class _Dispatch:
         """Answer the text; the order of the checks is the hotline's precedence, STOP first."""
         turn = self.turn
         turn.state.turns += 1
+        current = read_tap(turn)  # a tapped choice reads as the answer it stands for
         keywords = turn.keyword_words()
         keyword = turn.inputs.carrier_keyword or match_keyword(turn.inputs.text, keywords, turn.speech.opt_out_leads)
         if turn.inputs.opted_out:  # an opted-out number gets no reply at all until START
             commands.answer_opted_out(turn, self.walker, keyword)
+            return
+        if not current:  # a choice tapped under an earlier question answers nothing now
+            self.ask_again()
             return
         commands.detect_language(turn, keyword)
         if keyword == "stop":
@@ -81,6 +86,17 @@ class _Dispatch:
             commands.offer_resume(turn, turn.state.flow or "")
         else:
             self.answer(keyword)
+
+    def ask_again(self) -> None:
+        """Say that a tap answered an earlier question, and ask the one waiting now (or show the menu)."""
+        turn = self.turn
+        turn.say_system("button_stale")
+        if turn.state.is_pending(PendingKind.LANGUAGE):
+            commands.offer_languages(turn)
+        elif turn.state.waiting:
+            self.walker.reask()
+        else:
+            self.start(None)
 
     def forget_if_idle(self) -> None:
         """After the idle limit a conversation starts afresh (only its count of texts is kept)."""

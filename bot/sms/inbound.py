@@ -8,11 +8,12 @@ from bot.core.inbound import Inbound
 from bot.core.text import storable
 
 MAX_MEDIA = 10
+MAX_BUTTON_ID = 200  # Twilio's longest list item id
 WHATSAPP_PREFIX = "whatsapp:"
 
 
 def inbound_from_form(form: Mapping[str, str]) -> Inbound | None:
-    """Read MessageSid, From, Body, media and OptOutType; None when the required fields are missing."""
+    """Read MessageSid, From, Body, media, OptOutType and a tapped WhatsApp choice; None without the required fields."""
     sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()
     sender = (form.get("From") or "").strip()
     if not sid or not sender or len(sid) > 64 or len(sender) > 64:
@@ -37,4 +38,6 @@ def inbound_from_form(form: Mapping[str, str]) -> Inbound | None:
         media=media,
         opt_out_type=(storable(form.get("OptOutType") or "")[:20] or None),
         from_state=(storable(form.get("FromState") or "")[:20] or None),
+        # a quick-reply button sends ButtonPayload, a list item ListId: the id we gave it
+        button=(storable(form.get("ButtonPayload") or form.get("ListId") or "")[:MAX_BUTTON_ID] or None),
     )

@@ -82,3 +82,9 @@ class Simulator:
     def send(self, body: str, **fields: str) -> Reply:
         """Text the hotline and return its reply."""
         return self.post(self.form(body, **fields))
+
+    def tap(self, choice_id: str, title: str, *, list_item: bool = False) -> Reply:
+        """Tap a WhatsApp button (or a list item) as Twilio reports it: its title as Body, our id as payload."""
+        if list_item:
+            return self.send(title, ListId=choice_id, ListTitle=title)
+        return self.send(title, ButtonPayload=choice_id, ButtonText=title)

@@ -161,8 +161,12 @@ def set_inbound_status(session: Session, message_id: int, status: str) -> None:
 
 
 def replies_to(session: Session, message_id: int) -> list[str]:
-    """Return the replies already given to an inbound message, in order."""
-    rows = session.execute(select(Message.body).where(Message.reply_to_id == message_id).order_by(Message.id)).scalars()
+    """Return the replies already given to an inbound message in the webhook's answer, in order.
+
+    Replies queued for the outbox (a late answer, WhatsApp buttons) are not given again: they are sent."""
+    rows = session.execute(
+        select(Message.body).where(Message.reply_to_id == message_id, Message.status == "replied").order_by(Message.id)
+    ).scalars()
     return list(rows)
 
 

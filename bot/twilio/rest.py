@@ -13,6 +13,7 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from bot.config import TWILIO_API_BASE, Settings
+from bot.twilio.interactive import shape_request
 
 MEDIA_URL = re.compile(r"/Messages/(?P<message>(?:MM|SM)\w+)/Media/(?P<media>ME\w+)")
 MESSAGE_SID = re.compile(r"^(?:SM|MM)\w+$")
@@ -42,8 +43,13 @@ _quiet = logging.getLogger("holdline.twilio")
 _quiet.setLevel(logging.WARNING)
 
 
+CONTENT_API_BASE = "https://content.twilio.com"  # the Content API; a local stand-in serves it under /content
+
+
 class BaseUrlHttpClient(TwilioHttpClient):
-    """twilio's HTTP client, sending to `base` (a local stand-in in tests) instead of api.twilio.com."""
+    """twilio's HTTP client, sending to `base` (a local stand-in in tests) instead of api.twilio.com.
+
+    The Content API (content.twilio.com) goes to `base` + `/content` then."""
 
     def __init__(self, base: str, timeout: float) -> None:
         super().__init__(timeout=timeout, logger=_quiet)
@@ -52,6 +58,8 @@ class BaseUrlHttpClient(TwilioHttpClient):
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
         if self.base != TWILIO_API_BASE and url.startswith(TWILIO_API_BASE):
             url = self.base + url[len(TWILIO_API_BASE) :]
+        elif self.base != TWILIO_API_BASE and url.startswith(CONTENT_API_BASE):
+            url = self.base + "/content" + url[len(CONTENT_API_BASE) :]
         return super().request(method, url, *args, **kwargs)
 
 
@@ -112,6 +120,13 @@ class TwilioSender:
         except Exception as exc:  # timeouts, refused connections, bad responses: worth another try
             return SendResult(retry=True, error=f"{type(exc).__module__}.{type(exc).__name__}")
         return SendResult(sid=message.sid, http_status=201)
+
+    def make_shape(self, shape: str) -> str:
+        """Make one WhatsApp button or list shape with the Content API; return its Content SID (raises on errors)."""
+        from twilio.rest.content.v1.content import ContentList  # only this command needs the Content API
+
+        made = self.client.content.v1.contents.create(ContentList.ContentCreateRequest(shape_request(shape)))
+        return str(made.sid)
 
     def delete(self, resource: str) -> SendResult:
         """Ask Twilio to delete a message (by SID) or a photo (by its media URL); gone already counts as done."""

@@ -5,7 +5,9 @@ with a `sid`), records each text, answers DELETE on a message or its media (reco
 and can be told to fail: `fail_next(500, times=2)`, `opt_out("+13125550100")` (400 with code 21610),
 `delay = 2.0` (for timeouts), and `close_window("whatsapp:+1312…")`: WhatsApp's 24 hours since that
 family's last message are over, so free-form texts get error 63016 and only a template sent by
-`ContentSid` (+ `ContentVariables`) goes.
+`ContentSid` (+ `ContentVariables`) goes. It also plays the Content API's `POST /v1/Content` (served
+under /content): a Content template made there is kept in `contents`, and a text sent with its SID
+must fill every one of its `{{n}}` placeholders (else 63028, as WhatsApp answers).
 """
 
 from __future__ import annotations
@@ -20,11 +22,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+CONTENT_PATH = "/content/v1/Content"
+PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages\.json$")
 CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
 ERROR_MESSAGES = {
     21610: "Attempt to send to unsubscribed recipient",
     63016: "Failed to send freeform message because you are outside the allowed window. Please use a Template.",
+    63028: "Number of parameters provided does not match the expected number of parameters",
 }
 DELETE_PATH = re.compile(
     r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages/(?P<message>\w+)(?:/Media/(?P<media>\w+))?\.json$"
@@ -56,6 +61,7 @@ class TwilioStub:
         self.opted_out: set[str] = set()
         self.closed_windows: set[str] = set()
         self.deleted: list[tuple[str, str | None]] = []  # (message SID, media SID or None) Twilio was told to delete
+        self.contents: dict[str, dict[str, Any]] = {}  # Content templates made here, by SID
         self.delay = 0.0
         self.echo = echo
         self._lock = threading.Lock()
@@ -118,6 +124,9 @@ class TwilioStub:
                 variables = None
             if not isinstance(variables, dict) or not all(isinstance(v, str) for v in variables.values()):
                 return 400, {"code": 21656, "message": "The ContentVariables Parameter is invalid", "status": 400}
+            made = self.contents.get(content_sid)
+            if made is not None and set(PLACEHOLDER.findall(json.dumps(made["types"]))) - set(variables):
+                return 400, {"code": 63028, "message": ERROR_MESSAGES[63028], "status": 400}
         sid = "SM" + uuid.uuid4().hex
         sender = form.get("From") or form.get("MessagingServiceSid", "")
         text = StubText(
@@ -137,6 +146,18 @@ class TwilioStub:
             print(f"[twilio stub] text to {to}:\n  " + shown.replace("\n", "\n  "), flush=True)
         payload = {"sid": sid, "account_sid": account, "to": to, "from": text.from_, "body": text.body}
         return 201, payload | {"status": "queued", "num_segments": "1", "direction": "outbound-api"}
+
+    def _make_content(self, account: str, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:  # noqa: ARG002
+        """Keep a Content template as the Content API does and give it an HX SID."""
+        if not isinstance(request.get("types"), dict) or not request.get("friendly_name"):
+            return 400, {"code": 20001, "message": "types and friendly_name are required", "status": 400}
+        sid = "HX" + uuid.uuid4().hex
+        types = {name: value for name, value in request["types"].items() if value is not None}
+        made = {"sid": sid, "account_sid": account, "friendly_name": request["friendly_name"], "types": types}
+        made |= {"language": request.get("language") or "en", "variables": request.get("variables") or {}}
+        with self._lock:
+            self.contents[sid] = made
+        return 201, made
 
     def _delete(self, message: str, media: str | None) -> tuple[int, dict[str, Any] | None]:
         with self._lock:
@@ -173,7 +194,13 @@ class TwilioStub:
                 raw = self.rfile.read(length).decode("utf-8")
                 if stub.delay:
                     time.sleep(stub.delay)
-                if match is None:
+                if self.path.split("?", 1)[0] == CONTENT_PATH:
+                    try:
+                        request = json.loads(raw or "{}")
+                    except ValueError:
+                        request = {}
+                    status, payload = stub._make_content("", request if isinstance(request, dict) else {})
+                elif match is None:
                     status, payload = 404, {"code": 20404, "message": "not found", "status": 404}
                 else:
                     form = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
