@@ -353,7 +353,8 @@ class Hotline:
             conversations.record_replies(session, contact, message_id, replies)
             return replies
         for n, body in enumerate(replies, start=1):
-            queued = conversations.queue_text(session, contact, body, now, reply_to_id=message_id)
+            # written now, after the text it answers (which was stored after `now` was read): the transcript's order
+            queued = conversations.queue_text(session, contact, body, utcnow(), reply_to_id=message_id)
             content_sid, variables = drawn if drawn is not None and n == len(replies) else (None, None)
             outbox_rows.enqueue_family_text(session, queued.id or 0, None, now, content_sid, variables)
         return []

@@ -8,6 +8,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import create_engine, func, make_url, select, text
@@ -72,3 +73,15 @@ def fresh_postgres_database(prefix: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def whatsapp_buttons_made(twilio_url: str) -> str:
+    """Make every WhatsApp button and list shape on the local Twilio stand-in, with twilio's Content API
+    client as `flask whatsapp buttons` does; return the WHATSAPP_BUTTONS value naming them."""
+    from bot.twilio.interactive import SHAPES
+    from bot.twilio.rest import TwilioSender
+
+    settings = SimpleNamespace(twilio_api_base=twilio_url, twilio_account_sid="AC" + "1" * 32)
+    settings.twilio_auth_token, settings.twilio_timeout_seconds = "token", 5.0
+    sender = TwilioSender(settings)  # type: ignore[arg-type]
+    return ",".join(f"{shape}={sender.make_shape(shape)}" for shape in SHAPES)

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -124,6 +125,8 @@ class PreviewForm(FlaskForm):
     )
     number = StringField(_("Test number"), validators=[DataRequired(), Length(max=32)])
     body = TextAreaField(_("Text"), validators=[DataRequired(), Length(max=PREVIEW_TEXT_MAX)])
+    button = HiddenField(validators=[Length(max=200)])  # a tapped WhatsApp button's id (its title is the body)
+    list_item = HiddenField(validators=[Length(max=1)])  # "1": the tap was on a list item
 
 
 class PreviewResetForm(FlaskForm):

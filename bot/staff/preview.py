@@ -8,6 +8,7 @@ what they file is test data, hidden from the queue, stats and export unless staf
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from bot.staff.forms import PreviewForm, PreviewResetForm
 from bot.staff.i18n import _
 from bot.storage import preview
 from bot.storage.database import get_db
+from bot.twilio.interactive import drawn_choices
 
 log = logging.getLogger("holdline.staff")
 bp = Blueprint("staff_preview", __name__, url_prefix="/staff/preview")
@@ -43,11 +45,14 @@ class Bubble:
     encoding: str  # "GSM-7" or "UCS-2"
     characters: int
     segments: int
+    choices: tuple[tuple[str, str, bool], ...] = ()  # WhatsApp buttons or list items: (id, title, in a list)
 
 
-def bubble(direction: str, body: str) -> Bubble:
-    """A text with its encoding, length and SMS segments (bot/core/segments.py, the one counter)."""
-    return Bubble(direction, body, "GSM-7" if is_gsm7(body) else "UCS-2", len(body), count_segments(body))
+def bubble(direction: str, body: str, variables: str | None = None) -> Bubble:
+    """A text with its encoding, length and SMS segments (bot/core/segments.py, the one counter), and the
+    buttons or list it went with on WhatsApp."""
+    choices = tuple(drawn_choices(json.loads(variables))) if variables else ()
+    return Bubble(direction, body, "GSM-7" if is_gsm7(body) else "UCS-2", len(body), count_segments(body), choices)
 
 
 def normal_number(typed: str) -> str:
@@ -78,7 +83,9 @@ def _page(form: PreviewForm, number: str, channel: str, status: int = 200) -> Re
     bubbles: list[Bubble] = []
     if is_test_number(number) and channel in CHANNELS:
         with get_db().transaction() as session:
-            bubbles = [bubble(m.direction, m.body) for m in preview.texts(session, address_of(number, channel))]
+            texts = preview.texts(session, address_of(number, channel))
+            drawn = preview.drawn(session, texts)
+            bubbles = [bubble(m.direction, m.body, drawn.get(m.id or 0)) for m in texts]
     replies = [b for b in bubbles if b.direction == "out"]
     return (
         render_template(
@@ -147,10 +154,18 @@ def send() -> ResponseReturnValue:
         app=current_app._get_current_object(),  # type: ignore[attr-defined]
         signed_base_url=settings.public_base_url or None,
     )
-    reply = phone.send(form.body.data or "")
+    with get_db().transaction() as session:
+        before = len(preview.texts(session, address))
+    tapped = form.button.data or ""
+    if tapped:  # a button or list item under a reply: sent as WhatsApp reports a tap
+        reply = phone.tap(tapped, form.body.data or "", list_item=form.list_item.data == "1")
+    else:
+        reply = phone.send(form.body.data or "")
+    with get_db().transaction() as session:
+        answered = any(m.direction == "out" for m in preview.texts(session, address)[before:])
     if reply.status != 200:
         flash(_("The webhook answered HTTP %(status)s: nothing was stored.", status=reply.status), "error")
-    elif not reply.texts:
+    elif not answered:
         flash(_("The hotline sent no reply to that text."), "info")
     return redirect(url_for("staff_preview.page", number=number, channel=channel, locale=form.locale.data))
 

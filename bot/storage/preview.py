@@ -12,7 +12,7 @@ from sqlmodel import Session
 from bot.core.fictional import is_test_number
 from bot.storage import casework, conversations, reports
 from bot.storage.crypto import blind_index
-from bot.storage.models import Contact, Message
+from bot.storage.models import Contact, Message, Outbox
 
 
 class NotATestNumber(ValueError):
@@ -45,6 +45,19 @@ def texts(session: Session, address: str) -> list[Message]:
     """The test contact's texts in and out, oldest first (none when it never texted)."""
     contact = find(session, address)
     return casework.transcript(session, contact.id) if contact and contact.id else []
+
+
+def drawn(session: Session, messages: list[Message]) -> dict[int, str]:
+    """The ContentVariables of the texts among `messages` sent as WhatsApp buttons or a list, by message id."""
+    ids = [m.id for m in messages if m.direction == "out" and m.id is not None]
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Outbox.message_id, Outbox.content_variables).where(
+            Outbox.message_id.in_(ids), Outbox.content_sid.is_not(None)
+        )
+    )
+    return {message_id: variables for message_id, variables in rows if message_id and variables}
 
 
 def start_over(session: Session, address: str) -> None:

@@ -71,6 +71,19 @@ def draw(choices: Choices, body: str) -> Interactive | None:
     return Interactive(f"list_{len(items)}", variables)
 
 
+def drawn_choices(variables: Mapping[str, str]) -> list[tuple[str, str, bool]]:
+    """The (id, title, in a list) of each choice a drawn text shows, read back from its ContentVariables."""
+    if "|" in variables.get("3", ""):  # buttons: title {{2}}, id {{3}}, title {{4}}, id {{5}}…
+        n, step, in_list = 2, 2, False
+    else:  # a list: item {{3}}, id {{4}}, description {{5}}, item {{6}}…
+        n, step, in_list = 3, 3, True
+    found = []
+    while str(n) in variables and str(n + 1) in variables:
+        found.append((variables[str(n + 1)], variables[str(n)], in_list))
+        n += step
+    return found
+
+
 def content_for(choices: Choices | None, body: str, sids: Mapping[str, str]) -> tuple[str, str] | None:
     """The (Content SID, ContentVariables) to send a reply with its choices, when that shape was made."""
     drawn = draw(choices, body) if choices is not None else None

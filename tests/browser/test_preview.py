@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlmodel import select
+from werkzeug.serving import make_server
 
+from bot.config import PROJECT_ROOT
 from bot.core.fictional import fictional_number
 from bot.core.segments import count_segments
 from bot.storage.database import get_db
 from bot.storage.models import Report
+from bot.twilio.stub import TwilioStub
 from tests.browser.login import log_in
+from tests.conftest import make_app
+from tests.helpers import whatsapp_buttons_made
+from tests.staff.conftest import staff_settings
 from tests.staff.helpers import add_staff, file_report
 
 pytestmark = pytest.mark.browser
@@ -135,3 +143,57 @@ def test_the_content_page_draws_every_flow(served_catalogs: tuple[Flask, str], p
     page.screenshot(path=str(artefacts / "content-page.png"), full_page=True)
     page.locator("figure[data-flow='report']").screenshot(path=str(artefacts / "content-flow-report.png"))
     assert problems == []  # no inline style or script refused by the Content-Security-Policy
+
+
+@pytest.fixture
+def served_buttons(browser: Any, sqlite_url: str, twilio: TwilioStub) -> Iterator[tuple[Flask, str]]:
+    """Like `served_catalogs`, with WhatsApp's button and list shapes made on the Twilio stand-in."""
+    buttons = whatsapp_buttons_made(twilio.url)
+    app = make_app(sqlite_url, **staff_settings(twilio, PROJECT_ROOT / "locales"), WHATSAPP_BUTTONS=buttons)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    get_db(app).dispose()
+
+
+def test_on_whatsapp_the_preview_shows_lists_and_buttons_and_tapping_them_answers(
+    served_buttons: tuple[Flask, str], page: Any, artefacts: Path
+) -> None:
+    app, base = served_buttons
+    add_staff(app, "wes@example.org", name="Wes Worker")
+    log_in(page, base, "wes@example.org")
+    page.goto(f"{base}/staff/preview/")
+    page.get_by_label("Language").select_option("es")
+    page.get_by_label("Channel").select_option("whatsapp")
+    page.get_by_label("Test number").fill(fictional_number(41))
+
+    def act(click: Any) -> None:
+        before = page.locator("li.bubble").count()
+        click()
+        page.locator("li.bubble").nth(before + 1).wait_for()
+
+    def type_text(said: str) -> None:
+        page.get_by_label("Text", exact=True).fill(said)
+        act(lambda: page.get_by_role("button", name="Send").click())
+
+    type_text("hola")
+    menu = page.get_by_role("group", name="WhatsApp list").last
+    assert menu.get_by_role("button").all_inner_texts()[0] == "Sus derechos"
+    page.screenshot(path=str(artefacts / "preview-whatsapp-list.png"), full_page=True)
+    act(lambda: menu.get_by_role("button", name="Retenido tras su hora…").click())
+    for said in ("Jose Luis Hernandez Ramirez", "saltar", "saltar", "Mexico"):
+        type_text(said)
+    act(lambda: page.get_by_role("group", name="WhatsApp list").last.get_by_role("button", name="Otro").click())
+    for said in ("Carcel del Condado de Cook", "Chicago"):
+        type_text(said)
+    confirm = page.get_by_role("group", name="WhatsApp buttons").last
+    assert confirm.get_by_role("button").all_inner_texts() == ["Sí", "No"]
+    page.screenshot(path=str(artefacts / "preview-whatsapp-buttons.png"), full_page=True)
+    act(lambda: confirm.get_by_role("button", name="Sí").click())
+    last = page.locator("li.bubble.out .body").last.inner_text()
+    assert "arresto" in last  # Illinois was kept: the next question (the arrest's date) is asked
+    said = page.locator("li.bubble .body").all_inner_texts()
+    assert said.index("Chicago") < said.index("¿La cárcel está en Illinois? Responda SÍ, o escriba el estado.")
+    status = next(n for n, body in enumerate(said) if body.startswith("Su estatus migratorio"))
+    assert said.index("Mexico") < status < said.index("Otro")  # each reply after the text it answers

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pytest
 from flask import Flask
@@ -21,28 +21,19 @@ from bot.sms.simulator import Simulator
 from bot.storage.crypto import blind_index
 from bot.storage.database import get_db
 from bot.storage.models import Contact, Conversation, Message, Outbox
-from bot.twilio.interactive import MAX_BUTTON_TITLE, MAX_ITEM_TITLE, SHAPES, draw, shorten
+from bot.twilio.interactive import MAX_BUTTON_TITLE, MAX_ITEM_TITLE, draw, drawn_choices, shorten
 from bot.twilio.rest import TwilioSender
 from bot.twilio.stub import StubText, TwilioStub
 from tests.conftest import TEST_AUTH_TOKEN, make_app
+from tests.helpers import whatsapp_buttons_made
 
 FAMILY = "whatsapp:+13125550166"
 ACCOUNT = "AC" + "1" * 32
 
 
-def made_shapes(twilio: TwilioStub, app: Flask) -> dict[str, str]:
-    """Make every shape on the stand-in with twilio's own Content API client, as the command does."""
-    sender = TwilioSender(replace(settings_of(app), twilio_api_base=twilio.url, twilio_account_sid=ACCOUNT))
-    return {shape: sender.make_shape(shape) for shape in SHAPES}
-
-
 @pytest.fixture
-def shapes(twilio: TwilioStub, database_url: str) -> dict[str, str]:
-    plain = make_app(database_url)
-    try:
-        return made_shapes(twilio, plain)
-    finally:
-        get_db(plain).dispose()
+def shapes(twilio: TwilioStub) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in whatsapp_buttons_made(twilio.url).split(","))
 
 
 def whatsapp_app(database_url: str, twilio: TwilioStub, shapes: dict[str, str] | None) -> Flask:
@@ -101,15 +92,8 @@ def drawn(replies: list[StubText | str]) -> StubText:
 
 
 def choices_of(text: StubText) -> dict[str, str]:
-    """The choices a drawn text shows: id -> title (buttons: 2/3, 4/5…; a list: 3/4, 6/7…)."""
-    v = text.content_variables or {}
-    first, step = (2, 2) if "|" in v.get("3", "") else (3, 3)  # buttons: {{3}} is the first id
-    titles: dict[str, str] = {}
-    n = first
-    while str(n) in v:
-        titles[v[str(n + 1)]] = v[str(n)]
-        n += step
-    return titles
+    """The choices a drawn text shows: id -> title."""
+    return {ident: title for ident, title, _in_list in drawn_choices(text.content_variables or {})}
 
 
 def answers(app: Flask, address: str = FAMILY) -> dict[str, object]:

@@ -23,7 +23,7 @@ from bot.storage.models import Contact, Message, Outbox, Report
 from bot.twilio.rest import TwilioSender
 from bot.twilio.stub import TwilioStub
 from tests.conftest import make_app
-from tests.helpers import csv_export_rows
+from tests.helpers import csv_export_rows, whatsapp_buttons_made
 from tests.staff.conftest import staff_settings
 from tests.staff.helpers import NOW, add_staff, file_report, login, post_form
 
@@ -195,3 +195,54 @@ def test_the_language_shown_is_the_one_the_conversation_is_in(preview_app: Flask
         session.add(contact)
     page = client.get(f"/staff/preview/?number={number}&channel=sms&locale=es").get_data(as_text=True)
     assert re.search(r'<option selected value="fr">|<option value="fr" selected>', page), page
+
+
+TAP = re.compile(
+    r'<input type="hidden" name="body" value="([^"]*)">\s*'
+    r'<input type="hidden" name="button" value="([^"]*)"><input type="hidden" name="list_item" value="([^"]*)">'
+)
+
+
+def test_on_whatsapp_the_preview_shows_buttons_and_lists_and_a_tap_answers(sqlite_url: str, twilio: TwilioStub) -> None:
+    """With the shapes made, a WhatsApp question shows its list or buttons under the text, and tapping one
+    goes through the webhook as WhatsApp reports a tap (ListId / ButtonPayload)."""
+    settings = staff_settings(twilio, PROJECT_ROOT / "locales") | {
+        "WHATSAPP_BUTTONS": whatsapp_buttons_made(twilio.url)
+    }
+    app = make_app(sqlite_url, **settings)
+    try:
+        add_staff(app, "wes@example.org", name="Wes Worker")
+        client = app.test_client()
+        assert login(client, "wes@example.org").status_code == 302
+        number = fictional_number(7)
+        page = text(client, "hola", number, channel="whatsapp")
+        assert "The hotline sent no reply" not in page  # the replies went through the outbox, not TwiML
+        taps = TAP.findall(page)
+        assert [ident for _title, ident, _list in taps] == [f"menu.main|{n}" for n in range(1, 6)]
+        assert taps[0][0] == "Sus derechos" and all(in_list == "1" for _t, _i, in_list in taps)
+        title, ident, in_list = taps[1]
+        response = post_form(
+            client,
+            "/staff/preview/",
+            "/staff/preview/",
+            {
+                "locale": "es",
+                "channel": "whatsapp",
+                "number": number,
+                "body": html.unescape(title),
+                "button": ident,
+                "list_item": in_list,
+            },
+        )
+        assert response.status_code == 302
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "nombre legal completo" in html.unescape(page)
+        with get_db(app).transaction() as session:
+            contact = session.execute(
+                select(Contact).where(Contact.address_index == blind_index("whatsapp:" + number))
+            ).scalar_one()
+            assert conversations.load_conversation(session, contact)[0]["flow"] == "report"
+        sms_page = text(client, "hola", fictional_number(8))  # the same text on SMS: no buttons
+        assert not TAP.findall(sms_page)
+    finally:
+        get_db(app).dispose()
