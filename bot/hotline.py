@@ -245,6 +245,7 @@ class Hotline:
                     detected=self.detector.detect(said) if detect and self.detector else None,
                     reports=filed,
                     button=inbound.button,
+                    channel=inbound.channel,
                 ),
                 answering=ANSWERING,
                 context=self.context(session),

@@ -46,6 +46,7 @@ class Inputs:
     reports: tuple[ReportInfo, ...] = ()  # this texter's own reports, oldest first
     locale_known: bool = True  # False until the language was detected or chosen
     detected: str | None = None  # the language a first text is clearly in, when the locale is not known
+    channel: str = "sms"  # "sms" or "whatsapp": only SMS is folded into GSM-7 (SMS_GSM7_LOCALES)
     button: str | None = None  # the id of a tapped choice (WhatsApp's ButtonPayload or ListId)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.core.segments import folded_if_cheaper, is_gsm7
@@ -87,6 +87,12 @@ class Turn:
             keywords[name] = keywords.get(name, []) + [w for w in words if w not in keywords.get(name, [])]
         return keywords
 
+    @property
+    def fold(self) -> Callable[[str], str] | None:
+        """How the bot's words fold into GSM-7 in this locale (SMS_GSM7_LOCALES); never on WhatsApp, which
+        does not bill by the segment, so accents cost nothing there."""
+        return None if self.inputs.channel == "whatsapp" else self.speech.folds.get(self.locale)
+
     def render(self, context: str, source: str, *, part: bool = False, **extra: str) -> str:
         """Translate a flow text and fill its placeholders from the settings, the answers and `extra`.
 
@@ -99,7 +105,7 @@ class Turn:
         values.update(extra)
         template = self.translate(context, source)
         text = template.format_map(values)
-        fold = self.speech.folds.get(self.locale)
+        fold = self.fold
         if fold is None or is_gsm7(text):
             return text
         # the bot's words folded, the family's answers as typed
@@ -107,7 +113,7 @@ class Turn:
 
     def own(self, text: str) -> str:
         """The bot's own words inside a longer text (a label), folded into GSM-7 when the texter's locale allows it."""
-        return folded_if_cheaper(text, self.speech.folds.get(self.locale), part=True)
+        return folded_if_cheaper(text, self.fold, part=True)
 
     def system(self, key: str, **extra: str) -> str:
         """A system message (flows/system.yaml) in the texter's language, placeholders filled."""
