@@ -93,6 +93,7 @@ class PhoneLine:
                 timezone=TIMEZONE,
                 media=tuple({"url": url, "content_type": kind} for url, kind in photos),
                 sender=sender.removeprefix("whatsapp:"),
+                channel=contact.channel,
                 prefill=({"from_state": from_state} if from_state else {}) | self.last_details(sender),
                 profile={"home_state": contact.home_state} if contact.home_state else {},
                 locale_known=locale_known,
