@@ -217,6 +217,7 @@ class Run:
     errors: int = 0
     reports: int = 0
     conversations: int = 0
+    journaled: int = 0  # texts the hotline could not handle in time and kept in its journal for later
 
     def pct(self, share: float) -> float:
         ordered = sorted(self.latencies)
@@ -440,13 +441,19 @@ def warm_up(server: Server, token: str, texters: Texters) -> None:
     load(server, token, 8, walks, texters, "warm-up")
 
 
-def app_env(work: Path, url: str, token: str) -> dict[str, str]:
+def journaled(folder: Path) -> int:
+    """How many texts the server kept in its journal (JOURNAL_DIR under `folder`) instead of answering."""
+    entries = folder / "journal" / "inbound.jsonl"
+    return sum(1 for _ in entries.open("rb")) if entries.exists() else 0
+
+
+def app_env(work: Path, url: str, token: str, journal: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "SECRET_KEY": secrets.token_hex(32),
         "TWILIO_AUTH_TOKEN": token,
-        "JOURNAL_DIR": str(work / "journal"),
+        "JOURNAL_DIR": str(journal),  # one per server, so no run inherits another's journal
         "FLOWS_DIR": str(work / "flows"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         **crypto.dev_keys(ROOT / "instance"),  # production mode needs keys: the ones the seeding encrypts with
@@ -473,15 +480,17 @@ def run_database(args: argparse.Namespace, database: str, results: Results, work
                     upgrade(url)
                     seed_reports(url, stored, args.same_person if names == "repeated" else 0, script)
                     label = f"{database}-{stored}-{names}"
-                    server = Server("wsgi:app", app_env(work, url, token), Path(folder) / "gunicorn.log").start()
+                    env = app_env(work, url, token, Path(folder) / "journal")
+                    server = Server("wsgi:app", env, Path(folder) / "gunicorn.log").start()
                     warm_up(server, token, texters)
                     if "hotline" not in results.memory:
                         results.memory["hotline"] = server.memory()
                     for clients in args.clients:
-                        before = count_reports(url)
+                        before, kept = count_reports(url), journaled(Path(folder))
                         walks = [walk_for(texters.number(), names, script) for _ in range(args.conversations)]
                         run = load(server, token, clients, walks, texters, label)
                         run.reports = count_reports(url) - before
+                        run.journaled = journaled(Path(folder)) - kept
                         results.runs.append((database, stored, names, run))
                         print(summary(run, results.floors[(database, clients)]), flush=True)
                 finally:
@@ -497,7 +506,7 @@ def summary(run: Run, floor: Run) -> str:
         f" p99 {run.pct(0.99) * 1000:6.0f} ms max {max(run.latencies) * 1000:6.0f} ms"
         f" cpu {run.cpu_ms:5.1f} ms/turn = {run.cpu_ms / floor.cpu_ms:4.1f}x floor"
         f" p99 {run.pct(0.99) / floor.pct(0.99):4.1f}x; >2s {run.slow}; errors {run.errors};"
-        f" reports {run.reports}/{run.conversations}"
+        f" reports {run.reports}/{run.conversations}; journaled {run.journaled}"
     )
 
 
@@ -524,14 +533,14 @@ def write_markdown(results: Results, path: Path, args: argparse.Namespace) -> No
         "## The webhook turn vs the floor",
         "",
         "| database | stored | names | clients | turns/s | p50 ms | p99 ms | max ms | CPU ms/turn"
-        " | CPU × floor | p99 × floor | > 2 s | errors | reports filed |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        " | CPU × floor | p99 × floor | > 2 s | errors | journaled | reports filed |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for (database, clients), floor in results.floors.items():
         lines.append(
             f"| {database} floor | | | {clients} | {floor.rate:.0f} | {floor.pct(0.5) * 1000:.1f} |"
             f" {floor.pct(0.99) * 1000:.1f} | {max(floor.latencies) * 1000:.0f} | {floor.cpu_ms:.2f} | 1 | 1 |"
-            f" {floor.slow} | {floor.errors} | |"
+            f" {floor.slow} | {floor.errors} | | |"
         )
     for database, stored, names, run in results.runs:
         floor = results.floors[(database, run.clients)]
@@ -539,7 +548,7 @@ def write_markdown(results: Results, path: Path, args: argparse.Namespace) -> No
             f"| {database} | {stored:,} | {names} | {run.clients} | {run.rate:.0f} | {run.pct(0.5) * 1000:.0f} |"
             f" {run.pct(0.99) * 1000:.0f} | {max(run.latencies) * 1000:.0f} | {run.cpu_ms:.1f} |"
             f" {run.cpu_ms / floor.cpu_ms:.1f} | {run.pct(0.99) / floor.pct(0.99):.1f} | {run.slow} |"
-            f" {run.errors} | {run.reports}/{run.conversations} |"
+            f" {run.errors} | {run.journaled} | {run.reports}/{run.conversations} |"
         )
     lines += ["", "## Memory per worker after warm-up", ""]
     lines += [
@@ -631,6 +640,7 @@ def main() -> None:
     parser.add_argument("--queue-repeat", type=int, default=10)
     parser.add_argument("--out", default=str(ROOT / "docs" / "PERFORMANCE.md"))
     args = parser.parse_args()
+    crypto.configure(crypto.dev_keyring(ROOT / "instance"))  # the harness migrates and seeds with the server's keys
     args.clients = [int(n) for n in args.clients.split(",")]
     args.stored = [int(n) for n in args.stored.split(",")]
     args.names = args.names.split(",")

@@ -103,10 +103,10 @@ class Hotline:
 
         Without a session (the database may be what failed) only the configured values are used.
         """
-        saved = contact_settings.saved(session) if session is not None else {}
+        saved = contact_settings.saved_values(session) if session is not None else {}
         configured = self.settings.contacts()
         return {
-            setting.lower(): saved[setting].value if setting in saved else configured[setting.lower()]
+            setting.lower(): saved[setting] if setting in saved else configured[setting.lower()]
             for setting in CONTACT_DEFAULTS
         }
 
@@ -276,7 +276,9 @@ class Hotline:
             replies = [part for reply in replies for part in split_to_budget(reply, LEGAL_SEGMENT_BUDGET)]
             if erased:  # nothing of this conversation is stored again, not even this text
                 return replies
-            conversations.save_conversation(session, contact, outcome.state.to_dict(), now)
+            conversations.save_conversation(
+                session, contact, outcome.state.to_dict(), now, stored=last_seen is not None
+            )
             replies = self._within_segment_budget(spent, inbound, replies)
             drawn = None
             if contact.channel == "whatsapp" and replies and replies[-1] == outcome.replies[-1]:

@@ -12,7 +12,6 @@ import re
 from dataclasses import replace
 
 from bot.core.choices import Choice, Choices, choice_id, read_choice_id
-from bot.core.text import split_words
 from bot.engine.flow import text_key
 from bot.engine.state import PendingKind
 from bot.engine.turn import Turn
@@ -71,17 +70,14 @@ def offered(turn: Turn) -> Choices | None:
     if node.ask.parser == "yes_no":
         return _yes_no(turn, tag, dont_know=bool(node.ask.options.get("dont_know")))
     if node.ask.parser == "choice" and node.say:
-        numbers = {word for choice in node.ask.choices for word in split_words(choice.words) if word.isdigit()}
+        numbers = {word.strip() for choice in node.ask.choices for word in choice.words.split(",")}
         return _numbered(turn, tag, turn.render(text_key(st.flow or "", node, "say"), node.say), numbers)
     return None
 
 
 def _yes_no(turn: Turn, tag: str, *, dont_know: bool) -> Choices:
     buttons = YES_NO_BUTTONS + ((DONT_KNOW_BUTTON,) if dont_know else ())
-    items = tuple(
-        Choice(choice_id(tag, split_words(turn.flows.answer_words[answer].words)[0]), turn.system(title))
-        for title, answer in buttons
-    )
+    items = tuple(Choice(choice_id(tag, turn.answer_words(answer)[0]), turn.system(title)) for title, answer in buttons)
     return Choices(tag, items, turn.system("button_choose"))
 
 

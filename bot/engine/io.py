@@ -113,3 +113,5 @@ class Speech:
     folds: Mapping[str, Callable[[str], str]] = field(default_factory=dict)
     # Normalised words of (locale, text key, English words), worked out once per process: catalogs do not change.
     phrases: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # Each locale's keywords (see Turn.keyword_words) and their table, worked out once per process.
+    keyword_cache: dict[str, tuple[dict[str, list[str]], Any]] = field(default_factory=dict, compare=False, repr=False)

@@ -12,7 +12,6 @@ from bot.engine import commands
 from bot.engine.choices import offered, read_tap
 from bot.engine.flow import FlowSet
 from bot.engine.io import Inputs, Outcome, Policy, Speech, Translate, english
-from bot.engine.keywords import match_keyword
 from bot.engine.parsing import Answering
 from bot.engine.state import PendingKind, State
 from bot.engine.turn import Turn
@@ -52,7 +51,7 @@ class _Dispatch:
         turn.state.turns += 1
         current = read_tap(turn)  # a tapped choice reads as the answer it stands for
         keywords = turn.keyword_words()
-        keyword = turn.inputs.carrier_keyword or match_keyword(turn.inputs.text, keywords, turn.speech.opt_out_leads)
+        keyword = turn.inputs.carrier_keyword or turn.keyword_table().match(turn.inputs.text)
         if turn.inputs.opted_out:  # an opted-out number gets no reply at all until START
             commands.answer_opted_out(turn, self.walker, keyword)
             return

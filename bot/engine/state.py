@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from bot.engine.flow import FILED_REF
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy of JSON-like state (dicts, lists, scalars), much cheaper than copy.deepcopy."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copied(item) for item in value]
+    return value
 
 
 class PendingKind(StrEnum):
@@ -72,8 +81,8 @@ class State:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready copy; `pending` is stored as a name and a `pending_value`, as it always was."""
-        data = asdict(replace(self, pending=None))
-        data["pending"], data["pending_value"] = self.pending.stored() if self.pending else (None, None)
+        data = {name: _copied(getattr(self, name)) for name in self.__dataclass_fields__ if name != "pending"}
+        data["pending"], data["pending_value"] = _copied(self.pending.stored()) if self.pending else (None, None)
         return data
 
     @classmethod

@@ -9,6 +9,7 @@ from bot.core.segments import folded_if_cheaper, is_gsm7
 from bot.core.text import split_words
 from bot.engine.flow import FlowSet, text_key
 from bot.engine.io import Event, Inputs, Policy, Speech, Translate
+from bot.engine.keywords import KeywordTable
 from bot.engine.parsing import Answering
 from bot.engine.state import State
 
@@ -81,11 +82,25 @@ class Turn:
         return self.words(f"answer.{name}", self.flows.answer_words[name].words)
 
     def keyword_words(self) -> dict[str, list[str]]:
-        """Each keyword's words in English and the texter's language; STOP and LANGUAGE in every language."""
-        keywords = {name: self.words(f"keyword.{name}", w.words) for name, w in self.flows.keywords.items()}
-        for name, words in self.speech.everywhere.items():
-            keywords[name] = keywords.get(name, []) + [w for w in words if w not in keywords.get(name, [])]
-        return keywords
+        """Each keyword's words in English and the texter's language; STOP and LANGUAGE in every language.
+
+        Worked out once per language (catalogs do not change while the process runs): do not change it."""
+        return self._keywords()[0]
+
+    def keyword_table(self) -> KeywordTable:
+        """The texter's language's keywords, ready to match a text against."""
+        return self._keywords()[1]
+
+    def _keywords(self) -> tuple[dict[str, list[str]], KeywordTable]:
+        cached = self.speech.keyword_cache.get(self.locale)
+        if cached is None:
+            keywords = {name: self.words(f"keyword.{name}", w.words) for name, w in self.flows.keywords.items()}
+            for name, words in self.speech.everywhere.items():
+                known = set(keywords.get(name, []))
+                keywords[name] = keywords.get(name, []) + [w for w in dict.fromkeys(words) if w not in known]
+            cached = (keywords, KeywordTable.of(keywords, self.speech.opt_out_leads))
+            self.speech.keyword_cache[self.locale] = cached
+        return cached
 
     @property
     def fold(self) -> Callable[[str], str] | None:

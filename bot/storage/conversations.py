@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -184,9 +184,14 @@ def _outbound(contact: Contact, body: str, status: str, **extra: Any) -> Message
 
 
 def record_replies(session: Session, contact: Contact, message_id: int, replies: list[str]) -> None:
-    """Store the replies sent back in the webhook's TwiML."""
-    for body in replies:
-        session.add(_outbound(contact, body, "replied", reply_to_id=message_id))
+    """Store the replies sent back in the webhook's TwiML (one Core statement: this runs for every text)."""
+    if not replies:
+        return
+    table = Message.__table__  # type: ignore[attr-defined]
+    rows = [_outbound(contact, body, "replied", reply_to_id=message_id) for body in replies]
+    session.execute(
+        insert(table), [{c.name: getattr(row, c.name) for c in table.columns if c.name != "id"} for row in rows]
+    )
 
 
 def queue_text(session: Session, contact: Contact, body: str, now: datetime, reply_to_id: int | None = None) -> Message:
@@ -214,9 +219,15 @@ def load_conversation(session: Session, contact: Contact) -> tuple[dict[str, Any
     return dict(conversation.state), conversation.updated_at
 
 
-def save_conversation(session: Session, contact: Contact, state: dict[str, Any], now: datetime) -> None:
-    """Store a contact's engine state."""
-    conversation = session.get(Conversation, contact.id)
+def save_conversation(
+    session: Session, contact: Contact, state: dict[str, Any], now: datetime, *, stored: bool | None = None
+) -> None:
+    """Store a contact's engine state; `stored`: whether it has a stored state already (one statement less)."""
+    if stored:
+        table = Conversation.__table__  # type: ignore[attr-defined]  # Core: no ORM bulk-update work
+        session.execute(update(table).where(table.c.contact_id == contact.id).values(state=state, updated_at=now))
+        return
+    conversation = session.get(Conversation, contact.id) if stored is None else None
     if conversation is None:
         conversation = Conversation(contact_id=contact.id, state=state, updated_at=now)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -85,12 +86,18 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._pid = os.getpid()
+        # SQLite takes one writer at a time and makes the others poll with growing sleeps, so under a crowd
+        # some wait seconds while later ones go first. This process's threads queue here instead, in turn,
+        # and only one of them at a time competes with other processes for the file's lock.
+        self._sqlite_turn = threading.RLock() if self.is_sqlite else None
 
     def _after_fork(self) -> None:
         """In a process forked after the engine was made (gunicorn --preload), leave the parent's connections."""
         if self._pid != os.getpid():
             self.engine.dispose(close=False)
             self._pid = os.getpid()
+            if self._sqlite_turn is not None:  # a lock held in the parent at the fork would never be released
+                self._sqlite_turn = threading.RLock()
 
     @property
     def is_sqlite(self) -> bool:
@@ -101,13 +108,20 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """Yield a session whose work is committed on success and rolled back on any error."""
         self._after_fork()
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        turn = self._sqlite_turn
+        if turn is not None and not turn.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            raise TimeoutError("waited too long for this process's turn at the SQLite database")
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        finally:
+            if turn is not None:
+                turn.release()
 
     def after_commit(self, session: Session, action: Callable[[], None]) -> None:
         """Run `action` once the session's transaction has committed (not at all if it rolls back)."""
