@@ -212,13 +212,13 @@ class Hotline:
         self, contact_id: int, message_id: int, inbound: Inbound, now: datetime, later: Callable[[], bool]
     ) -> list[str]:
         with self.db.transaction() as session:
-            locked = conversations.lock_turn(session, contact_id, message_id)
+            locked = conversations.lock_turn(
+                session, contact_id, message_id, utcnow() - timedelta(hours=1), utcnow() - timedelta(days=1)
+            )
             contact, last_seen = locked.contact, locked.last_seen
             if locked.status != "received":
                 return conversations.replies_to(session, message_id)
-            received, spent = conversations.texts_since(
-                session, contact_id, utcnow() - timedelta(hours=1), utcnow() - timedelta(days=1)
-            )
+            received, spent = locked.received, locked.spent
             if self._over_inbound_limit(received, inbound):
                 return self._limited(session, contact, message_id, inbound, now, later)
             state = State.from_dict(locked.state)

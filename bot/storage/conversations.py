@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -128,26 +128,55 @@ class LockedTurn:
     contact: Contact
     status: str  # the inbound message's: received, handled…
     state: dict[str, Any]  # the stored engine state ({} for a new conversation)
-    last_seen: datetime | None  # when it last changed
+    last_seen: datetime | None  # when it last changed (None: no stored state)
+    received: int  # texts the contact sent since `inbound_since`, this one included
+    spent: int  # SMS segments sent (or queued) to them since `outbound_since`
 
 
-def lock_turn(session: Session, contact_id: int, message_id: int) -> LockedTurn:
+def _turn_statement() -> Any:
+    """The read of a turn, built once: the inbound text's status, the stored state, and the sender's counts."""
+    contact_id, since_in, since_out = bindparam("contact_id"), bindparam("since_in"), bindparam("since_out")
+    texts = Message.__table__  # type: ignore[attr-defined]
+    received = (
+        select(func.count())
+        .where(texts.c.contact_id == contact_id, texts.c.direction == "in", texts.c.created_at >= since_in)
+        .scalar_subquery()
+    )
+    spent = (
+        select(func.coalesce(func.sum(texts.c.segments), 0))
+        .where(texts.c.contact_id == contact_id, texts.c.direction == "out", texts.c.created_at >= since_out)
+        .scalar_subquery()
+    )
+    state = Conversation.__table__  # type: ignore[attr-defined]
+    return (
+        select(texts.c.status, state.c.state, state.c.updated_at, received, spent)
+        .select_from(texts)
+        .outerjoin(state, state.c.contact_id == contact_id)
+        .where(texts.c.id == bindparam("message_id"))
+    )
+
+
+_TURN = _turn_statement()
+
+
+def lock_turn(
+    session: Session, contact_id: int, message_id: int, inbound_since: datetime, outbound_since: datetime
+) -> LockedTurn:
     """Lock a contact's row until commit (one number's texts run one at a time), then read the inbound
-    message's status and the contact's conversation in one query.
+    message's status, the contact's conversation and how much they texted and were sent, in one query.
 
     Read after the lock, not in the locking query: PostgreSQL re-reads only the locked row once the lock
     is granted, so a conversation joined into that query could be the one before the previous text's turn.
     """
     contact = lock_contact(session, contact_id)
-    found, conversation = session.execute(
-        select(Message.status, Conversation)
-        .select_from(Message)
-        .outerjoin(Conversation, Conversation.contact_id == contact_id)
-        .where(Message.id == message_id)
-    ).one()
-    if conversation is None:
-        return LockedTurn(contact, found, {}, None)
-    return LockedTurn(contact, found, dict(conversation.state), conversation.updated_at)
+    params = {
+        "contact_id": contact_id,
+        "message_id": message_id,
+        "since_in": inbound_since,
+        "since_out": outbound_since,
+    }
+    status, state, updated_at, received, spent = session.execute(_TURN, params).one()
+    return LockedTurn(contact, status, dict(state or {}), updated_at if state is not None else None, received, spent)
 
 
 def inbound_status(session: Session, message_id: int) -> str:
@@ -187,11 +216,22 @@ def record_replies(session: Session, contact: Contact, message_id: int, replies:
     """Store the replies sent back in the webhook's TwiML (one Core statement: this runs for every text)."""
     if not replies:
         return
-    table = Message.__table__  # type: ignore[attr-defined]
-    rows = [_outbound(contact, body, "replied", reply_to_id=message_id) for body in replies]
-    session.execute(
-        insert(table), [{c.name: getattr(row, c.name) for c in table.columns if c.name != "id"} for row in rows]
-    )
+    now = utcnow()
+    rows = [
+        {
+            "contact_id": contact.id,
+            "direction": "out",
+            "channel": contact.channel,
+            "body": body,
+            "media": [],
+            "segments": count_segments(body),
+            "status": "replied",
+            "reply_to_id": message_id,
+            "created_at": now,
+        }
+        for body in replies
+    ]
+    session.execute(insert(Message.__table__), rows)  # type: ignore[attr-defined]
 
 
 def queue_text(session: Session, contact: Contact, body: str, now: datetime, reply_to_id: int | None = None) -> Message:
@@ -313,21 +353,6 @@ def count_inbound_since(session: Session, contact_id: int, since: datetime) -> i
         Message.contact_id == contact_id, Message.direction == "in", Message.created_at >= since
     )
     return session.execute(statement).scalar_one()
-
-
-def texts_since(
-    session: Session, contact_id: int, inbound_since: datetime, outbound_since: datetime
-) -> tuple[int, int]:
-    """In one query: how many texts a contact sent since `inbound_since`, and how many SMS segments were
-    sent (or queued) to them since `outbound_since`."""
-    statement = select(
-        func.count().filter(Message.direction == "in", Message.created_at >= inbound_since),
-        func.coalesce(
-            func.sum(Message.segments).filter(Message.direction == "out", Message.created_at >= outbound_since), 0
-        ),
-    ).where(Message.contact_id == contact_id, Message.created_at >= min(inbound_since, outbound_since))
-    received, segments = session.execute(statement).one()
-    return received, segments
 
 
 def reply_segments_since(session: Session, contact_id: int, since: datetime) -> int:
