@@ -76,7 +76,7 @@ bench-segments: install
 
 ## bench: the webhook under load vs a bare Flask floor (Procfile's gunicorn, SQLite and PostgreSQL, 16 and 64
 ## texters, distinct and repeated names), worker memory, and the staff queue at 1k/10k/100k; writes
-## docs/PERFORMANCE.md. Bigger runs: BENCH_ARGS="--conversations 128 --stored 1000,100000 --same-person 3000"
+## docs/PERFORMANCE.md (1k and 100k stored reports). Bigger runs: BENCH_ARGS="--conversations 128 --same-person 3000"
 BENCH_ARGS ?=
 bench: install-dev
 	$(BIN)/python bench/load.py $(BENCH_ARGS)

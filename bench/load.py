@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from people import person  # noqa: E402
 from soak import free_port, reviewed_copy_of_flows, transcript_script  # noqa: E402
 
 from bot.reports import fields  # noqa: E402
@@ -62,23 +63,12 @@ NAME_STEP, OTHER_NAMES_STEP, DOB_STEP = 2, 3, 4  # in the report's script: the n
 SLOW_SECONDS = 2.0
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 TARGETS = {"cpu_sqlite": 4.0, "cpu_postgres": 5.0, "p99_16": 3.0, "rss_mb": 150.0, "queue_100k": 2.0}
-FIRST = "Juan Maria Jose Ana Luis Rosa Carlos Elena Pedro Sofia Miguel Lucia Jorge Carmen Diego Marta".split()
-LAST = "Garcia Lopez Martinez Hernandez Gonzalez Rodriguez Ramirez Flores Torres Rivera Cruz Morales Ortiz".split()
-MONTHS = "january february march april may june july august september october november december".split()
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 def script_of(name: str) -> list[tuple[str, dict[str, str]]]:
     """The texts of one transcript (tests/transcripts/NAME), as the soak harness reads them."""
     return transcript_script(TRANSCRIPTS / name)
-
-
-def person(number: int) -> tuple[str, str]:
-    """A distinct detained person's name and birth date (as typed) for texter `number`."""
-    first, last = FIRST[number % len(FIRST)], LAST[(number // len(FIRST)) % len(LAST)]
-    second = LAST[(number // (len(FIRST) * len(LAST))) % len(LAST)]
-    month, day, year = MONTHS[number % 12], 1 + (number // 12) % 28, 1950 + (number // 336) % 55
-    return f"{first} {last} {second}", f"{month} {day} {year}"
 
 
 def walk_for(number: int, names: str, script: list[tuple[str, dict[str, str]]]) -> list[tuple[str, dict[str, str]]]:
@@ -634,7 +624,7 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=32, help="report walks per run")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--names", default="distinct,repeated")
-    parser.add_argument("--stored", default="1000", help="stored reports before a run, e.g. 1000,100000")
+    parser.add_argument("--stored", default="1000,100000", help="stored reports before a run")
     parser.add_argument("--same-person", type=int, default=300, help="stored reports about the repeated person")
     parser.add_argument("--queue-sizes", default="1000,10000,100000", help="'' to skip the staff queue")
     parser.add_argument("--queue-repeat", type=int, default=10)

@@ -56,12 +56,15 @@ def queue() -> ResponseReturnValue:
     filters = query.to_filter(_staff_id(), settings_of(current_app).hotline_timezone)
     with get_db().transaction() as session:
         rows, total = casework.queue_page(session, filters, page=query.page, per_page=PER_PAGE)
-    pages = max(1, -(-total // PER_PAGE))
+    capped = total > casework.COUNTED_AT_MOST  # more than were counted: the pages go on while pages are full
+    pages = query.page + (len(rows) == PER_PAGE) if capped else max(1, -(-total // PER_PAGE))
     return render_template(
         "staff/queue.html",
         query=query,
         rows=rows,
         total=total,
+        capped=capped,
+        counted=casework.COUNTED_AT_MOST,
         pages=pages,
         statuses=STATUS_CHOICES,
         urgencies=URGENCIES,

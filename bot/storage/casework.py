@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy import and_, delete, exists, func, intersect, or_, select, union
 from sqlmodel import Session
 
 from bot.core.refs import searched_ref
@@ -39,8 +39,9 @@ class ReportFilter:
         """The condition that leaves out test data (reports filed from test numbers)."""
         return Report.is_test.is_(False)
 
-    def conditions(self) -> list[Any]:
-        """Return the SQL conditions these filters stand for."""
+    def conditions(self, found: list[int] | None = None) -> list[Any]:
+        """Return the SQL conditions these filters stand for; `found`: the ids the search matched, when looked up
+        already (see searched_ids)."""
         conditions: list[Any] = [] if self.include_test else [self.real_only()]
         if self.status == OPEN:
             conditions.append(Report.status != Status.CLOSED)
@@ -61,9 +62,22 @@ class ReportFilter:
             conditions.append(Report.submitted_at >= self.submitted_from)
         if self.submitted_before:
             conditions.append(Report.submitted_at < self.submitted_before)
-        if self.search and self.search.strip():
+        if found is not None:
+            conditions.append(Report.id.in_(found))
+        elif self.search and self.search.strip():
             conditions.append(_search_condition(self.search))
         return conditions
+
+    def searched_ids(self, session: Session) -> list[int] | None:
+        """The ids of the reports the search matches, when there are at most SEARCH_IDS_AT_MOST (else None).
+
+        Looked up first, the few reports a name matches are then read by their ids; inside the queue's query
+        the database may guess they are thousands, and read every report to find them."""
+        if not (self.search and self.search.strip()):
+            return None
+        matching = select(Report.id).where(_search_condition(self.search)).limit(SEARCH_IDS_AT_MOST + 1)
+        ids = list(session.execute(matching).scalars())
+        return ids if len(ids) <= SEARCH_IDS_AT_MOST else None
 
 
 def _escape_like(text: str) -> str:
@@ -80,14 +94,14 @@ def _search_condition(search: str) -> Any:
     words = [word for word in normalize(search).split() if word]
     if not words:
         return by_ref
-    # each name word is a blind-index token in ReportNameWord: found by whole words, by index, never a part
-    by_name = and_(
-        *(
-            Report.id.in_(select(ReportNameWord.report_id).where(ReportNameWord.token == word_token(word)))
-            for word in words
-        )
-    )
-    return or_(by_ref, by_name)
+    # each name word is a blind-index token in ReportNameWord: found by whole words, by index, never a part.
+    # One set of ids (the code's report, and the reports holding every word), so that each part is an index
+    # lookup: an OR of the two would have the database read every report to test both.
+    holding = [select(ReportNameWord.report_id).where(ReportNameWord.token == word_token(word)) for word in words]
+    if len(holding) > 1:  # a compound inside a compound needs its own SELECT (SQLite takes no brackets there)
+        every = intersect(*holding).subquery()
+        holding = [select(every.c.report_id)]
+    return Report.id.in_(union(select(Report.id).where(by_ref), holding[0]))
 
 
 @dataclass(frozen=True)
@@ -109,10 +123,17 @@ class QueueRow:
     is_test: bool = False
 
 
+SEARCH_IDS_AT_MOST = 2000  # a search matching more is left inside the queue's query
+COUNTED_AT_MOST = 1000  # the queue counts the reports that match up to this many (20 pages)
+
+
 def queue_page(session: Session, filters: ReportFilter, *, page: int, per_page: int) -> tuple[list[QueueRow], int]:
-    """Return one page of the queue (most urgent, then oldest first) and how many reports match."""
-    conditions = filters.conditions()
-    total = session.execute(select(func.count()).select_from(Report).where(*conditions)).scalar_one()
+    """Return one page of the queue (most urgent, then oldest first) and how many reports match, counted up
+    to COUNTED_AT_MOST + 1: more than that reads "more than 1,000", and counting every one of 100,000 open
+    reports would cost more than the page itself."""
+    conditions = filters.conditions(filters.searched_ids(session))
+    matching = select(Report.id).where(*conditions).limit(COUNTED_AT_MOST + 1).subquery()
+    total = session.execute(select(func.count()).select_from(matching)).scalar_one()
     assignee = func.coalesce(func.nullif(StaffUser.name, ""), StaffUser.email)
     rows = session.execute(
         select(

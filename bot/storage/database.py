@@ -46,6 +46,9 @@ def make_engine(url: str) -> Engine:
     options = (
         f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS} -c lock_timeout={PG_LOCK_TIMEOUT_MS}"
         f" -c idle_in_transaction_session_timeout={PG_IDLE_IN_TRANSACTION_MS}"
+        # JIT compiling pays off for long analytic queries; for the queue's short ones over many rows it
+        # added 50-250 ms at 100,000 reports (PostgreSQL 15, jit on by default)
+        " -c jit=off"
     )
     return create_engine(
         url,

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from bot.staff import actions
+from bot.staff import actions, views
+from bot.storage import casework
 from bot.storage.casework import report_by_ref
 from bot.storage.database import get_db
 from tests.staff.helpers import NOW, file_report
@@ -103,3 +105,19 @@ def test_a_queue_page_takes_the_same_few_queries_however_many_rows(
     assert page.count("Wes Worker") >= 25  # assignees come with the page's one query
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) <= 3, selects  # the account, the count, the page
+
+
+def test_past_the_counted_limit_the_queue_says_more_than_and_pages_on_while_pages_are_full(
+    staff_app: Flask, worker: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting 100,000 open reports costs more than the page: the count stops at COUNTED_AT_MOST."""
+    made = [file_report(staff_app, address=f"+1312557{i:04d}", when=NOW - timedelta(minutes=i)) for i in range(5)]
+    monkeypatch.setattr(casework, "COUNTED_AT_MOST", 3)
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    first = worker.get("/staff/").get_data(as_text=True)
+    assert "(more than 3)" in first and "Page 1</span>" in first and 'rel="next"' in first
+    assert "Page 1 of" not in first
+    last = worker.get("/staff/?page=3").get_data(as_text=True)
+    assert 'rel="next"' not in last and made[0] in last  # the oldest is on the last, short page
+    monkeypatch.setattr(casework, "COUNTED_AT_MOST", 1000)
+    assert "(5)" in worker.get("/staff/").get_data(as_text=True)  # under the limit: the exact count
