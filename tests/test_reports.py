@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import event, insert, text
+
 from bot.core.inbound import Inbound
 from bot.core.refs import new_ref
 from bot.reports.fields import match_key, name_key
-from bot.storage import conversations, reports
+from bot.storage import conversations, crypto, reports
 from bot.storage.database import Database
-from bot.storage.models import Report
+from bot.storage.migrate import upgrade
+from bot.storage.models import Contact, Report
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 
@@ -93,3 +96,44 @@ def test_a_person_named_in_many_reports_links_the_newest_and_each_report_reaches
     newest = related(db, filed[-1])
     assert newest == sorted(report.ref for report in filed[-reports.MAX_LINKED - 1 : -1])
     assert filed[0].ref in related(db, filed[1])  # the oldest stays linked to those filed just after it
+
+
+def test_a_texters_own_reports_are_read_by_one_index_however_many_others_one_number_filed(sqlite_url: str) -> None:
+    """Every text reads its sender's reports. When one number (a shelter, an outreach worker) filed thousands,
+    SQLite's statistics led it to walk every report in date order instead; the contact-and-date index is used."""
+    upgrade(sqlite_url)
+    db = Database(sqlite_url)
+    with db.transaction() as session:
+        busy, quiet = (conversations.upsert_contact(session, f"+1312555{n:04d}", "sms") for n in (1, 2))
+        rows = [
+            {
+                "ref": f"R-{n:04d}",
+                "ref_index": crypto.blind_index(f"R-{n:04d}"),
+                "contact_id": busy.id,
+                "status": "new",
+                "urgency_reasons": [],
+                "submitted_at": NOW - timedelta(minutes=n),
+                "detained_name": "",
+                "facility": "",
+                "media": [],
+                "reporter_name": "",
+            }
+            for n in range(3000)
+        ]
+        session.execute(insert(Report), rows)
+        quiet_id = quiet.id
+    with db.engine.connect() as connection:
+        connection.execute(text("ANALYZE"))
+        connection.commit()
+    with db.transaction() as session:
+        contact = session.get(Contact, quiet_id)
+        assert contact is not None
+        statements: list[str] = []
+        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        assert reports.report_infos(session, contact) == ()
+        plan = " ".join(
+            str(row[-1])
+            for row in session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statements[-1], (quiet_id,))
+        )
+    assert "ix_report_contact_submitted" in plan, plan
+    db.dispose()

@@ -317,6 +317,7 @@ _report = Report.__table__.c  # type: ignore[attr-defined]
 Index("ix_report_queue", _report.is_test, _report.urgency_score.desc(), _report.submitted_at, _report.id)
 Index("ix_report_status_queue", _report.is_test, _report.status, _report.urgency_score.desc(), _report.submitted_at)
 Index("ix_report_release_due_at", _report.release_due_at)
+Index("ix_report_contact_submitted", _report.contact_id, _report.submitted_at, _report.id)  # a texter's own
 # Reports about the same person: same match key and birth date, or same match key and jail within days.
 Index("ix_report_same_person_dob", _report.match_key, _report.dob_index)
 Index("ix_report_same_person_place", _report.match_key, _report.facility_key, _report.submitted_at)

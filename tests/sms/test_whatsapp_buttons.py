@@ -264,3 +264,16 @@ def test_stored_replies_keep_the_question_as_text_for_staff(phone: Phone) -> Non
     with get_db(phone.app).transaction() as session:
         variables = session.execute(select(Outbox.content_variables).where(Outbox.content_sid.is_not(None))).scalar()
     assert json.loads(variables or "{}")["4"] == "menu.main|1"
+
+
+def test_the_language_menu_is_a_list_and_a_tapped_language_is_the_one_written_in(phone: Phone) -> None:
+    """A first text that says nothing of its language ("?") gets the language menu: on WhatsApp, a list."""
+    menu = drawn(phone.text("?"))
+    titles = choices_of(menu)
+    assert titles["language|1"] == "English" and titles["language|2"] == "Español"
+    assert len(titles) >= 8
+    replies = phone.tap("language|2", "Español", list_item=True)
+    said = [
+        reply if isinstance(reply, str) else (reply.content_variables or {}).get("1", reply.body) for reply in replies
+    ]
+    assert any("Bien, le escribiremos en español" in text for text in said)
