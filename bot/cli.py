@@ -367,7 +367,9 @@ def whatsapp_buttons_command(stub: bool) -> None:
 
 @outbox_cli.command("work")
 @click.option("--once", is_flag=True, help="Send what is due now, then stop (for tests and cron).")
-@click.option("--poll", default=2.0, show_default=True, help="Seconds to wait when nothing is due.")
+@click.option(
+    "--poll", default=1.0, show_default=True, help="Seconds to wait when nothing is due (WhatsApp buttons wait this)."
+)
 @click.option("--stub", is_flag=True, help="Debug only: send to a local Twilio stand-in that prints each text.")
 def outbox_work_command(once: bool, poll: float, stub: bool) -> None:
     """Drain the outbox: texts to families and on-call alerts, with retries and backoff."""
