@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -70,28 +72,31 @@ def twilio() -> Iterator[TwilioStub]:
     stub.stop()
 
 
-@pytest.fixture
-def served(browser: Any, sqlite_url: str, twilio: TwilioStub, spanish_locales: Path) -> Iterator[tuple[Flask, str]]:  # noqa: F811
-    """The app on a fresh SQLite file, served over HTTP on 127.0.0.1 in a thread."""
-    app = make_app(sqlite_url, **staff_settings(twilio, spanish_locales))
+@contextmanager
+def serving(app: Flask) -> Iterator[tuple[Flask, str]]:
+    """Serve `app` over HTTP on 127.0.0.1 in a thread; yield it and its base URL, then stop and close it."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    get_db(app).dispose()
+    try:
+        yield app, f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        get_db(app).dispose()
+
+
+@pytest.fixture
+def served(browser: Any, sqlite_url: str, twilio: TwilioStub, spanish_locales: Path) -> Iterator[tuple[Flask, str]]:  # noqa: F811
+    """The app on a fresh SQLite file, served over HTTP on 127.0.0.1 in a thread."""
+    with serving(make_app(sqlite_url, **staff_settings(twilio, spanish_locales))) as served:
+        yield served
 
 
 @pytest.fixture
 def served_catalogs(browser: Any, sqlite_url: str, twilio: TwilioStub) -> Iterator[tuple[Flask, str]]:
     """Like `served`, with the hotline's real catalogs (locales/): the bot speaks every language it ships."""
-    app = make_app(sqlite_url, **staff_settings(twilio, PROJECT_ROOT / "locales"))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    get_db(app).dispose()
+    with serving(make_app(sqlite_url, **staff_settings(twilio, PROJECT_ROOT / "locales"))) as served:
+        yield served
 
 
 @pytest.fixture
@@ -118,14 +123,10 @@ def served_https(
 
     app = make_app(sqlite_url, TRUSTED_PROXIES="127.0.0.1", **staff_settings(twilio, spanish_locales))
     app.config["SESSION_COOKIE_SECURE"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    proxy = TlsProxy(server.server_port, server_context(*self_signed(tmp_path)))
-    yield app, proxy.url
-    proxy.stop()
-    server.shutdown()
-    get_db(app).dispose()
+    with serving(app) as (_app, base):
+        proxy = TlsProxy(urlsplit(base).port or 0, server_context(*self_signed(tmp_path)))
+        yield app, proxy.url
+        proxy.stop()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlmodel import select
-from werkzeug.serving import make_server
 
 from bot.config import PROJECT_ROOT
 from bot.core.fictional import fictional_number
@@ -18,6 +16,7 @@ from bot.core.segments import count_segments
 from bot.storage.database import get_db
 from bot.storage.models import Report
 from bot.twilio.stub import TwilioStub
+from tests.browser.conftest import serving
 from tests.browser.login import log_in
 from tests.conftest import make_app
 from tests.helpers import whatsapp_buttons_made
@@ -150,11 +149,8 @@ def served_buttons(browser: Any, sqlite_url: str, twilio: TwilioStub) -> Iterato
     """Like `served_catalogs`, with WhatsApp's button and list shapes made on the Twilio stand-in."""
     buttons = whatsapp_buttons_made(twilio.url)
     app = make_app(sqlite_url, **staff_settings(twilio, PROJECT_ROOT / "locales"), WHATSAPP_BUTTONS=buttons)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    get_db(app).dispose()
+    with serving(app) as served:
+        yield served
 
 
 def test_on_whatsapp_the_preview_shows_lists_and_buttons_and_tapping_them_answers(
