@@ -35,7 +35,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -48,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from people import person  # noqa: E402
-from soak import free_port, reviewed_copy_of_flows, transcript_script  # noqa: E402
+from soak import form_of, free_port, reviewed_copy_of_flows, transcript_script  # noqa: E402
 
 from bot.reports import fields  # noqa: E402
 from bot.storage import crypto  # noqa: E402
@@ -241,19 +240,6 @@ def post(url: str, validator: RequestValidator, form: dict[str, str]) -> tuple[i
     except OSError:
         status = 599
     return status, time.perf_counter() - started
-
-
-def form_of(sender: str, body: str, extra: dict[str, str]) -> dict[str, str]:
-    return {
-        "MessageSid": "SM" + uuid.uuid4().hex,
-        "AccountSid": "AC" + "0" * 32,
-        "From": sender,
-        "To": "+13125550000",
-        "Body": body,
-        "NumMedia": "0",
-        "FromState": "IL",
-        **extra,
-    }
 
 
 class Texters:

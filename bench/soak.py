@@ -72,6 +72,20 @@ def report_script() -> list[tuple[str, dict[str, str]]]:
     return transcript_script(SCRIPT_FILE)
 
 
+def form_of(sender: str, body: str, extra: dict[str, str]) -> dict[str, str]:
+    """The fields Twilio posts for one text from `sender` (a new MessageSid each time), plus `extra`."""
+    return {
+        "MessageSid": "SM" + uuid.uuid4().hex,
+        "AccountSid": "AC" + "0" * 32,
+        "From": sender,
+        "To": "+13125550000",
+        "Body": body,
+        "NumMedia": "0",
+        "FromState": "IL",
+        **extra,
+    }
+
+
 def transcript_script(path: Path) -> list[tuple[str, dict[str, str]]]:
     """The texts of one transcript, with the photo fields where it sends a photo."""
     steps = yaml.safe_load(path.read_text(encoding="utf-8"))["steps"]
@@ -229,16 +243,7 @@ class Phone:
         return status
 
     def text(self, sender: str, body: str, **extra: str) -> tuple[int, dict[str, str]]:
-        form = {
-            "MessageSid": "SM" + uuid.uuid4().hex,
-            "AccountSid": "AC" + "0" * 32,
-            "From": sender,
-            "To": "+13125550000",
-            "Body": body,
-            "NumMedia": "0",
-            "FromState": "IL",
-            **extra,
-        }
+        form = form_of(sender, body, extra)
         return self.post(form), form
 
 
