@@ -199,17 +199,17 @@ def replies_to(session: Session, message_id: int) -> list[str]:
     return list(rows)
 
 
-def _outbound(contact: Contact, body: str, status: str, **extra: Any) -> Message:
-    """A text to a contact on their channel, with its SMS cost."""
-    return Message(
-        contact_id=contact.id,
-        direction="out",
-        channel=contact.channel,
-        body=body,
-        segments=count_segments(body),
-        status=status,
+def _outbound_values(contact: Contact, body: str, status: str, **extra: Any) -> dict[str, Any]:
+    """The columns of a text to a contact on their channel, with its SMS cost."""
+    return {
+        "contact_id": contact.id,
+        "direction": "out",
+        "channel": contact.channel,
+        "body": body,
+        "segments": count_segments(body),
+        "status": status,
         **extra,
-    )
+    }
 
 
 def record_replies(session: Session, contact: Contact, message_id: int, replies: list[str]) -> None:
@@ -218,25 +218,14 @@ def record_replies(session: Session, contact: Contact, message_id: int, replies:
         return
     now = utcnow()
     rows = [
-        {
-            "contact_id": contact.id,
-            "direction": "out",
-            "channel": contact.channel,
-            "body": body,
-            "media": [],
-            "segments": count_segments(body),
-            "status": "replied",
-            "reply_to_id": message_id,
-            "created_at": now,
-        }
-        for body in replies
+        _outbound_values(contact, body, "replied", reply_to_id=message_id, media=[], created_at=now) for body in replies
     ]
     session.execute(insert(Message.__table__), rows)  # type: ignore[attr-defined]
 
 
 def queue_text(session: Session, contact: Contact, body: str, now: datetime, reply_to_id: int | None = None) -> Message:
     """Store a text for a contact as queued (the outbox sends it); a late reply names the text it answers."""
-    message = _outbound(contact, body, "queued", created_at=now, reply_to_id=reply_to_id)
+    message = Message(**_outbound_values(contact, body, "queued", created_at=now, reply_to_id=reply_to_id))
     session.add(message)
     session.flush()
     return message
@@ -260,20 +249,14 @@ def load_conversation(session: Session, contact: Contact) -> tuple[dict[str, Any
 
 
 def save_conversation(
-    session: Session, contact: Contact, state: dict[str, Any], now: datetime, *, stored: bool | None = None
+    session: Session, contact: Contact, state: dict[str, Any], now: datetime, *, stored: bool
 ) -> None:
-    """Store a contact's engine state; `stored`: whether it has a stored state already (one statement less)."""
-    if stored:
-        table = Conversation.__table__  # type: ignore[attr-defined]  # Core: no ORM bulk-update work
-        session.execute(update(table).where(table.c.contact_id == contact.id).values(state=state, updated_at=now))
+    """Store a contact's engine state; `stored`: whether it has a stored state already (as the turn read it)."""
+    if not stored:
+        session.add(Conversation(contact_id=contact.id, state=state, updated_at=now))
         return
-    conversation = session.get(Conversation, contact.id) if stored is None else None
-    if conversation is None:
-        conversation = Conversation(contact_id=contact.id, state=state, updated_at=now)
-    else:
-        conversation.state = state
-        conversation.updated_at = now
-    session.add(conversation)
+    table = Conversation.__table__  # type: ignore[attr-defined]  # Core: no ORM bulk-update work
+    session.execute(update(table).where(table.c.contact_id == contact.id).values(state=state, updated_at=now))
 
 
 # Answers a texter gives once and we keep for next time: answer name -> Contact column.
@@ -351,13 +334,5 @@ def count_inbound_since(session: Session, contact_id: int, since: datetime) -> i
     """How many texts a contact sent since a moment (this one included once stored)."""
     statement = select(func.count()).where(
         Message.contact_id == contact_id, Message.direction == "in", Message.created_at >= since
-    )
-    return session.execute(statement).scalar_one()
-
-
-def reply_segments_since(session: Session, contact_id: int, since: datetime) -> int:
-    """How many SMS segments of texts were sent (or queued) to a contact since a moment."""
-    statement = select(func.coalesce(func.sum(Message.segments), 0)).where(
-        Message.contact_id == contact_id, Message.direction == "out", Message.created_at >= since
     )
     return session.execute(statement).scalar_one()
