@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.choices import Choices
+from bot.core.choices import Choices, read_choice_id
 
 MAX_BODY = 1024  # characters in the text above buttons or a list
 MAX_BUTTONS = 3  # quick-reply buttons WhatsApp takes in a session message without approval
@@ -50,38 +50,52 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,.;:-") + ELLIPSIS
 
 
+# Where each text goes among a shape's variables: the body is {{1}}, a list's button {{2}}.
+BODY, LIST_BUTTON = "1", "2"
+
+
+def button_keys(n: int) -> tuple[str, str]:
+    """The variables of button `n` (from 0): its title and its id."""
+    return str(2 + 2 * n), str(3 + 2 * n)
+
+
+def item_keys(n: int) -> tuple[str, str, str]:
+    """The variables of list item `n` (from 0): its title, its id and its description."""
+    return str(3 + 3 * n), str(4 + 3 * n), str(5 + 3 * n)
+
+
 def draw(choices: Choices, body: str) -> Interactive | None:
     """Buttons for two or three short choices, else a list of up to ten; None when WhatsApp cannot show them."""
     items = choices.items
     if len(body) > MAX_BODY or not 2 <= len(items) <= MAX_ITEMS:
         return None
+    variables = {BODY: body}
     if len(items) <= MAX_BUTTONS and all(len(item.title) <= MAX_BUTTON_TITLE for item in items):
-        variables = {"1": body}
         for n, item in enumerate(items):
-            variables[str(2 + 2 * n)], variables[str(3 + 2 * n)] = item.title, item.id
+            title, ident = button_keys(n)
+            variables[title], variables[ident] = item.title, item.id
         return Interactive(f"buttons_{len(items)}", variables)
-    variables = {"1": body, "2": shorten(choices.button, MAX_LIST_BUTTON)}
+    variables[LIST_BUTTON] = shorten(choices.button, MAX_LIST_BUTTON)
     for n, item in enumerate(items):
-        title = shorten(item.title, MAX_ITEM_TITLE)
-        token = item.id.rpartition("|")[2]
+        title, ident, about = item_keys(n)
+        variables[title], variables[ident] = shorten(item.title, MAX_ITEM_TITLE), item.id
+        token = (read_choice_id(item.id) or ("", ""))[1]
         # under a cut title, the whole of it; under a whole one, the number that can be typed instead
-        about = item.title if title != item.title or not token.isdigit() else token
-        variables[str(3 + 3 * n)], variables[str(4 + 3 * n)] = title, item.id
-        variables[str(5 + 3 * n)] = shorten(about, MAX_ITEM_DESCRIPTION)
+        whole = variables[title] == item.title and token.isdigit()
+        variables[about] = token if whole else shorten(item.title, MAX_ITEM_DESCRIPTION)
     return Interactive(f"list_{len(items)}", variables)
 
 
 def drawn_choices(variables: Mapping[str, str]) -> list[tuple[str, str, bool]]:
     """The (id, title, in a list) of each choice a drawn text shows, read back from its ContentVariables."""
-    if "|" in variables.get("3", ""):  # buttons: title {{2}}, id {{3}}, title {{4}}, id {{5}}…
-        n, step, in_list = 2, 2, False
-    else:  # a list: item {{3}}, id {{4}}, description {{5}}, item {{6}}…
-        n, step, in_list = 3, 3, True
-    found = []
-    while str(n) in variables and str(n + 1) in variables:
-        found.append((variables[str(n + 1)], variables[str(n)], in_list))
-        n += step
-    return found
+    in_list = read_choice_id(variables.get(button_keys(0)[1], "")) is None  # buttons have an id where lists do not
+    found, n = [], 0
+    while True:
+        title, ident = item_keys(n)[:2] if in_list else button_keys(n)
+        if title not in variables or ident not in variables:
+            return found
+        found.append((variables[ident], variables[title], in_list))
+        n += 1
 
 
 def content_for(choices: Choices | None, body: str, sids: Mapping[str, str]) -> tuple[str, str] | None:
@@ -95,22 +109,26 @@ def content_for(choices: Choices | None, body: str, sids: Mapping[str, str]) -> 
 def shape_request(shape: str) -> dict[str, Any]:
     """The Content API payload that makes one shape: every text a variable, a plain-text fallback."""
     kind, _sep, count = shape.partition("_")
-    n = int(count)
-    samples = {"1": "Are they still in that jail now? Reply YES, NO or IDK."}
+    samples = {BODY: "Are they still in that jail now? Reply YES, NO or IDK."}
     if kind == "buttons":
         actions = []
-        for i in range(n):
-            title, ident = str(2 + 2 * i), str(3 + 2 * i)
-            actions.append({"type": "QUICK_REPLY", "title": "{{" + title + "}}", "id": "{{" + ident + "}}"})
-            samples[title], samples[ident] = f"Choice {i + 1}", f"choice|{i + 1}"
-        types: dict[str, Any] = {"twilio/quick-reply": {"body": "{{1}}", "actions": actions}}
+        for n in range(int(count)):
+            title, ident = button_keys(n)
+            actions.append({"type": "QUICK_REPLY", "title": _slot(title), "id": _slot(ident)})
+            samples[title], samples[ident] = f"Choice {n + 1}", f"choice|{n + 1}"
+        types: dict[str, Any] = {"twilio/quick-reply": {"body": _slot(BODY), "actions": actions}}
     else:
         items = []
-        samples["2"] = "Choose"
-        for i in range(n):
-            title, ident, about = str(3 + 3 * i), str(4 + 3 * i), str(5 + 3 * i)
-            items.append({"item": "{{" + title + "}}", "id": "{{" + ident + "}}", "description": "{{" + about + "}}"})
-            samples[title], samples[ident], samples[about] = f"Choice {i + 1}", f"choice|{i + 1}", f"Choice {i + 1}"
-        types = {"twilio/list-picker": {"body": "{{1}}", "button": "{{2}}", "items": items}}
-    types["twilio/text"] = {"body": "{{1}}"}
+        samples[LIST_BUTTON] = "Choose"
+        for n in range(int(count)):
+            title, ident, about = item_keys(n)
+            items.append({"item": _slot(title), "id": _slot(ident), "description": _slot(about)})
+            samples[title], samples[ident], samples[about] = f"Choice {n + 1}", f"choice|{n + 1}", f"Choice {n + 1}"
+        types = {"twilio/list-picker": {"body": _slot(BODY), "button": _slot(LIST_BUTTON), "items": items}}
+    types["twilio/text"] = {"body": _slot(BODY)}
     return {"friendly_name": f"holdline_{shape}", "language": "en", "variables": samples, "types": types}
+
+
+def _slot(key: str) -> str:
+    """A Content template's placeholder for variable `key`: {{1}}."""
+    return "{{" + key + "}}"
