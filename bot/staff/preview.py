@@ -155,14 +155,14 @@ def send() -> ResponseReturnValue:
         signed_base_url=settings.public_base_url or None,
     )
     with get_db().transaction() as session:
-        before = len(preview.texts(session, address))
+        before = preview.newest_id(session, address)
     tapped = form.button.data or ""
     if tapped:  # a button or list item under a reply: sent as WhatsApp reports a tap
         reply = phone.tap(tapped, form.body.data or "", list_item=form.list_item.data == "1")
     else:
         reply = phone.send(form.body.data or "")
     with get_db().transaction() as session:
-        answered = any(m.direction == "out" for m in preview.texts(session, address)[before:])
+        answered = preview.newest_id(session, address, "out") > before
     if reply.status != 200:
         flash(_("The webhook answered HTTP %(status)s: nothing was stored.", status=reply.status), "error")
     elif not answered:

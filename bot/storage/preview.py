@@ -6,7 +6,7 @@ read, change or erase a real texter's data.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from bot.core.fictional import is_test_number
@@ -45,6 +45,17 @@ def texts(session: Session, address: str) -> list[Message]:
     """The test contact's texts in and out, oldest first (none when it never texted)."""
     contact = find(session, address)
     return casework.transcript(session, contact.id) if contact and contact.id else []
+
+
+def newest_id(session: Session, address: str, direction: str | None = None) -> int:
+    """The id of the test contact's newest text (in or out, or only `direction`), 0 when there is none."""
+    contact = find(session, address)
+    if contact is None:
+        return 0
+    newest = select(func.max(Message.id)).where(Message.contact_id == contact.id)
+    if direction is not None:
+        newest = newest.where(Message.direction == direction)
+    return session.execute(newest).scalar() or 0
 
 
 def drawn(session: Session, messages: list[Message]) -> dict[int, str]:
