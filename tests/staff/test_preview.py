@@ -246,3 +246,9 @@ def test_on_whatsapp_the_preview_shows_buttons_and_lists_and_a_tap_answers(sqlit
         assert not TAP.findall(sms_page)
     finally:
         get_db(app).dispose()
+
+
+def test_a_text_the_hotline_does_not_answer_is_said_so(preview_app: Flask, client: FlaskClient) -> None:
+    number = fictional_number(9)
+    assert "The hotline sent no reply" not in text(client, "STOP", number, locale="en")  # STOP is confirmed once
+    assert "The hotline sent no reply" in text(client, "hello", number, locale="en")  # then nothing until START
