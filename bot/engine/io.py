@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.core.choices import Choices
+from bot.engine.keywords import KeywordTable
 from bot.engine.state import State
 
 # Translate(context, English source) -> text in the texter's language.
@@ -114,4 +115,6 @@ class Speech:
     # Normalised words of (locale, text key, English words), worked out once per process: catalogs do not change.
     phrases: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
     # Each locale's keywords (see Turn.keyword_words) and their table, worked out once per process.
-    keyword_cache: dict[str, tuple[dict[str, list[str]], Any]] = field(default_factory=dict, compare=False, repr=False)
+    keyword_cache: dict[str, tuple[dict[str, list[str]], KeywordTable]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
