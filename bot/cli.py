@@ -15,7 +15,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from bot import alerts, recovery
-from bot.config import settings_of
+from bot.config import Settings, settings_of
 from bot.core.logsafe import describe_exception
 from bot.core.statuses import STATUSES
 from bot.engine.checks import check_flows
@@ -333,6 +333,21 @@ def staff_demo_command(url: str, show_code: bool) -> None:
 
 
 outbox_cli = AppGroup("outbox", help="Send queued texts and alerts.")
+
+
+def on_local_stub(settings: Settings, fake: TwilioStub) -> Settings:
+    """Debug only: start the local Twilio stand-in and point the settings at it (an account and a number if unset)."""
+    if not current_app.debug:
+        raise click.ClickException("--stub is for local development (FLASK_DEBUG=1) only")
+    fake.start()
+    return replace(
+        settings,
+        twilio_api_base=fake.url,
+        twilio_account_sid=settings.twilio_account_sid or "AC" + "0" * 32,
+        twilio_from_number=settings.twilio_from_number or "+13125550000",
+    )
+
+
 whatsapp_cli = AppGroup("whatsapp", help="WhatsApp's buttons and lists.")
 
 
@@ -345,10 +360,7 @@ def whatsapp_buttons_command(stub: bool) -> None:
     """
     settings = settings_of(current_app)
     if stub:
-        if not current_app.debug:
-            raise click.ClickException("--stub is for local development (FLASK_DEBUG=1) only")
-        fake = TwilioStub().start()
-        settings = replace(settings, twilio_api_base=fake.url, twilio_account_sid="AC" + "0" * 32)
+        settings = on_local_stub(settings, TwilioStub())
     if not settings.twilio_account_sid:
         raise click.ClickException("Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN: the shapes are made in your account.")
     sids = settings.whatsapp_button_sids()
@@ -375,16 +387,8 @@ def outbox_work_command(once: bool, poll: float, stub: bool) -> None:
     """Drain the outbox: texts to families and on-call alerts, with retries and backoff."""
     settings = settings_of(current_app)
     if stub:
-        if not current_app.debug:
-            raise click.ClickException("--stub is for local development (FLASK_DEBUG=1) only")
-        fake = TwilioStub(echo=True).start()
-        settings = replace(
-            settings,
-            twilio_api_base=fake.url,
-            twilio_account_sid=settings.twilio_account_sid or "AC" + "0" * 32,
-            twilio_from_number=settings.twilio_from_number or "+13125550000",
-        )
-        click.echo(f"Texts go to a local Twilio stand-in at {fake.url} and are printed here.")
+        settings = on_local_stub(settings, TwilioStub(echo=True))
+        click.echo(f"Texts go to a local Twilio stand-in at {settings.twilio_api_base} and are printed here.")
     db = get_db()
     worker = Worker(db, settings, TwilioSender(settings))
     click.echo("Outbox worker started." if not once else "Sending what is due.", err=True)
