@@ -200,6 +200,28 @@ def test_check_reports_each_problem_in_a_broken_catalog(tmp_path: Path) -> None:
     )
 
 
+def test_check_reports_optional_parts_a_translation_moved_or_broke(tmp_path: Path) -> None:
+    """A summary line's [parts] are left out when skipped: a translation must bracket the same answers."""
+    catalog = _spanish(
+        **{
+            # the booking number moved out of its brackets: "Registro: -" would come back for every skip
+            "report.review.review.dates": "[Arrestado {arrested_on}. ]Registro: {booking_number}. "
+            "[Debía salir {release_due_at}, {release_reason}]",
+            "report.review.review.papers": "[A-number: {a_number}. Papeles: {papers_received}[. Fotos: {media}]]",
+            "report.review.review.person": "{detained_name} (también: {other_names}), nacido {detained_dob}, "
+            "{birth_country}, {citizenship}",  # no brackets at all: nothing would ever be left out
+        }
+    )
+    problems = [p for p in check_catalogs(_locales(tmp_path, catalog), FLOWS) if "optional" in p]
+    assert sorted(problems) == [
+        "es: report.review.review.dates: optional [parts] differ from the English (each [ ] must hold the same "
+        "answers)",
+        "es: report.review.review.papers: optional parts need one [ and one ] each, not nested",
+        "es: report.review.review.person: optional [parts] differ from the English (each [ ] must hold the same "
+        "answers)",
+    ]
+
+
 def test_english_source_over_budget_is_reported(tmp_path: Path) -> None:
     flows = _copy_flows(tmp_path)
     _set_system_text(flows, "help", "x" * 470)

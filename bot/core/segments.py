@@ -89,12 +89,26 @@ def split_to_budget(text: str, budget: int = SEGMENT_BUDGET) -> list[str]:
     return _fewest([piece for line in text.split("\n") for piece in _fit_line(line, budget)], "\n", budget)
 
 
-def _fewest(pieces: list[str], separator: str, budget: int) -> list[str]:
-    """Join consecutive pieces into texts within budget that cost the fewest segments in all (then the fewest texts).
+def pack_cheaper(texts: list[str], budget: int = SEGMENT_BUDGET) -> list[str]:
+    """Join consecutive texts of one reply, a line apart, only where one text costs fewer segments than two.
 
+    A short question after a short intro ("About 24 questions…", "What is their name?") fits in one
+    segment together; two texts that cost the same either way stay two, so each reads on its own.
+    A text already over `budget` is left alone.
+    """
+    if len(texts) < 2 or any(count_segments(text) > budget for text in texts):
+        return texts
+    return _fewest(texts, "\n", budget, fewer_texts=False)
+
+
+def _fewest(pieces: list[str], separator: str, budget: int, *, fewer_texts: bool = True) -> list[str]:
+    """Join consecutive pieces into texts within budget that cost the fewest segments in all.
+
+    Between ways that cost the same, the fewest texts win (`fewer_texts`), else the most.
     Lines differ in alphabet (a name with 'í' is UCS-2, the lines around it GSM-7), so where a text
     is cut changes what the whole costs: every cut is tried, which is cheap for a summary's few lines.
     """
+    per_text = 1 if fewer_texts else -1
     best: list[tuple[int, int] | None] = [(0, 0)] + [None] * len(pieces)
     cut = [0] * (len(pieces) + 1)
     for end in range(1, len(pieces) + 1):
@@ -105,7 +119,7 @@ def _fewest(pieces: list[str], separator: str, budget: int) -> list[str]:
             before = best[start]
             if before is None:
                 continue
-            candidate = (before[0] + cost, before[1] + 1)
+            candidate = (before[0] + cost, before[1] + per_text)
             found = best[end]
             if found is None or candidate < found:
                 best[end], cut[end] = candidate, start

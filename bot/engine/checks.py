@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.core.segments import LEGAL_SEGMENT_BUDGET, SEGMENT_BUDGET
+from bot.engine import optional
 from bot.engine.flow import END, SUBMIT_EVENT, WAIT_PREFIX, Flow, FlowSet, Node, split_target
 from bot.engine.parsing import ParserRules
 from bot.engine.texts import node_texts, placeholders
@@ -145,6 +146,9 @@ def _check_node(flows: FlowSet, flow: Flow, name: str, rules: FlowRules) -> list
             f"{where}: unknown event {node.event!r} (the hotline handles: {', '.join(sorted(rules.events))})"
         )
     for item in node.review:
+        brackets = optional.problem(item.show)
+        if brackets:
+            problems.append(f"{where}: review line {item.key!r}: {brackets}")
         for edited in item.edit:
             if edited not in flow.nodes or not flow.nodes[edited].ask:
                 problems.append(f"{where}: review edits {edited!r}, which is not a question in {flow.name!r}")

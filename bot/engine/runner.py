@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import partial
 
+from bot.core.segments import pack_cheaper
 from bot.engine import commands
 from bot.engine.choices import offered, read_tap
 from bot.engine.flow import FlowSet
@@ -35,7 +36,10 @@ def handle(
     speech = speech or Speech(translators=lambda _locale: translate)
     turn = Turn(flows, state.copy(), inputs, answering=answering, speech=speech, context=context or {}, policy=policy)
     _Dispatch(turn).run()
-    return Outcome(replies=turn.replies, state=turn.state, events=turn.events, choices=offered(turn))
+    # SMS bills by the segment: short texts of one turn go together where that costs less. WhatsApp
+    # does not, and its buttons belong to the last text as asked.
+    replies = turn.replies if inputs.channel == "whatsapp" else pack_cheaper(turn.replies)
+    return Outcome(replies=replies, state=turn.state, events=turn.events, choices=offered(turn))
 
 
 class _Dispatch:

@@ -9,7 +9,10 @@ from bot.engine.flow import Flow, FlowSet, Node, text_key
 
 CONFIRM_NOTE = "Offers a value we already know; YES keeps it."
 HEARD_NOTE = "Offers what the texter's first text already said; YES keeps it."
-REVIEW_NOTE = "One line of the summary; keep the {placeholders}."
+REVIEW_NOTE = (
+    "One line of the summary; keep the {placeholders}. A part in [brackets] is left out when its answers "
+    "were skipped: keep each [ ] around the same answers, with the words and commas that go with them."
+)
 CHOICE_NOTE = "Comma-separated words that pick this option."
 LABEL_NOTE = "How this choice reads back in a summary."
 

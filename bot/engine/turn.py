@@ -108,17 +108,28 @@ class Turn:
         does not bill by the segment, so accents cost nothing there."""
         return None if self.inputs.channel == "whatsapp" else self.speech.folds.get(self.locale)
 
-    def render(self, context: str, source: str, *, part: bool = False, **extra: str) -> str:
+    def render(
+        self,
+        context: str,
+        source: str,
+        *,
+        part: bool = False,
+        shape: Callable[[str], str] | None = None,
+        **extra: str,
+    ) -> str:
         """Translate a flow text and fill its placeholders from the settings, the answers and `extra`.
 
         In a locale of SMS_GSM7_LOCALES the bot's words are folded into GSM-7 when that costs fewer
-        segments (always, for a `part` of a longer text such as a summary line).
+        segments (always, for a `part` of a longer text such as a summary line). `shape` changes the
+        translated text before it is filled (a summary line drops its unanswered parts).
         """
         values = _SafeFormat(self.context)
         values.update({k: str(v) for k, v in self.state.answers.items() if v is not None})
         values.update(self.state.shown)
         values.update(extra)
         template = self.translate(context, source)
+        if shape is not None:
+            template = shape(template)
         text = template.format_map(values)
         fold = self.fold
         if fold is None or is_gsm7(text):

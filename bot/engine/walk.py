@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from bot.core.segments import split_to_budget
 from bot.core.text import split_words
 from bot.engine.flow import END, FILED_REF, SUBMIT_EVENT, WAIT_PREFIX, Flow, Node, split_target, text_key
+from bot.engine.optional import without_unanswered
 from bot.engine.parsing import FREE_TEXT_PARSER, MEDIA_PARSER, ParseContext, Parsed
 from bot.engine.state import Pending
 from bot.engine.turn import Turn
@@ -208,10 +210,14 @@ class FlowWalker:
                 for n in turn.flows.flows[flow].nodes.values()
                 if n.ask and n.ask.save and n.ask.save not in st.shown
             }
-            lines = [
-                f"{n} {turn.render(text_key(flow, node, 'review', item.key), item.show, part=True, **unasked)}"
-                for n, item in enumerate(node.review, start=1)
-            ]
+            questions = [n.ask for n in turn.flows.flows[flow].nodes.values() if n.ask and n.ask.save]
+            unanswered = {ask.save for ask in questions if ask.save and st.answers.get(ask.save) is None}
+            shape = partial(without_unanswered, unanswered=unanswered)
+            rendered = (
+                turn.render(text_key(flow, node, "review", item.key), item.show, part=True, shape=shape, **unasked)
+                for item in node.review
+            )
+            lines = [f"{n} {line.strip() or turn.own(turn.system('not_given'))}" for n, line in enumerate(rendered, 1)]
             # The frame ("Check your report: … Reply YES") is rendered on its own, so it is folded into GSM-7
             # even when a name in one line keeps that line's text UCS-2.
             frame = turn.render(text_key(flow, node, "say"), node.say or "", part=True, review=REVIEW_SLOT)

@@ -26,6 +26,7 @@ from flask.cli import AppGroup
 
 from bot.config import PROJECT_ROOT, settings_of
 from bot.core.segments import budget_for, count_segments, folded_if_cheaper, is_gsm7
+from bot.engine import optional
 from bot.engine.loader import KEYWORDS_FILE, SYSTEM_FILE, load_flows
 from bot.engine.texts import budgets, iter_texts
 from bot.i18n.catalogs import DOMAIN, SOURCE_LOCALE, compile_catalog
@@ -417,6 +418,7 @@ def _check_locale(
             problems.append(f"{where}: fuzzy (check the translation against the English, then remove the flag)")
         for text in translations:
             problems.extend(_check_placeholders(where, _strings(source.id), text))
+            problems.extend(_check_optional_parts(where, _msgid(source), text))
             problems.extend(_check_budget(where, source.context, text, values, declared, fold))
     for message in catalog:
         if message.id and template.get(message.id, message.context) is None:
@@ -445,6 +447,20 @@ def _check_placeholders(where: str, sources: list[str], text: str) -> list[str]:
         if names:
             parts.append(f"{label}: " + " ".join("{" + name + "}" for name in sorted(names)))
     return [f"{where}: placeholders differ from the English ({'; '.join(parts)})"]
+
+
+def _check_optional_parts(where: str, source: str, text: str) -> list[str]:
+    """Report a translation whose optional [parts] do not hold the same answers as the English ones."""
+    if optional.OPEN not in source and optional.OPEN not in text:
+        return []
+    broken = optional.problem(text)
+    if broken:
+        return [f"{where}: {broken}"]
+    expected = [optional.fields(part) for part in optional.optional_parts(source)]
+    found = [optional.fields(part) for part in optional.optional_parts(text)]
+    if sorted(map(sorted, expected)) == sorted(map(sorted, found)):
+        return []
+    return [f"{where}: optional [parts] differ from the English (each [ ] must hold the same answers)"]
 
 
 class _KeepMissing(dict[str, str]):

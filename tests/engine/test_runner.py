@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.answers import ANSWERING
+from bot.core.segments import pack_cheaper
 from bot.engine.flow import FlowSet
 from bot.engine.io import Inputs, Outcome, Policy
 from bot.engine.runner import handle
@@ -61,7 +62,7 @@ def test_first_text_gets_welcome_and_menu(chat: Chat) -> None:
 
 def test_first_text_that_is_a_menu_pick_goes_straight_there(chat: Chat) -> None:
     welcome = chat.flows.messages["welcome"].format(**CONTEXT)
-    assert chat.send("2") == [welcome, "Info one.", "Info two. Call (312) 555-0100."]
+    assert chat.send("2") == pack_cheaper([welcome, "Info one.", "Info two. Call (312) 555-0100."])
 
 
 def test_handle_does_not_change_the_state_it_was_given(flows: FlowSet) -> None:
@@ -76,7 +77,7 @@ def test_answers_are_saved_and_routed_by_case(chat: Chat) -> None:
     assert chat.send("1") == ["What is their name?"]
     assert chat.send("  Ana   Lopez ") == ["A nickname? (SKIP is fine)"]
     assert chat.send("skip") == ["Is Ana Lopez still held? Reply YES or NO."]
-    assert chat.send("yeah") == ["That is urgent.", "Thanks, Ana Lopez."]
+    assert chat.send("yeah") == ["That is urgent.\nThanks, Ana Lopez."]  # one SMS segment, not two
     assert "survey_done" in chat.events
     assert chat.state.flow is None
 
@@ -93,7 +94,7 @@ def test_event_carries_the_answers(flows: FlowSet) -> None:
 def test_a_required_question_cannot_be_skipped(chat: Chat) -> None:
     chat.send("hi")
     chat.send("1")
-    assert chat.send("SKIP") == [chat.flows.messages["cannot_skip"], "What is their name?"]
+    assert chat.send("SKIP") == [chat.flows.messages["cannot_skip"] + "\nWhat is their name?"]
 
 
 def test_unparsed_answer_gets_the_short_hint_not_the_question_then_a_way_out_on_the_third_miss(chat: Chat) -> None:
@@ -104,15 +105,16 @@ def test_unparsed_answer_gets_the_short_hint_not_the_question_then_a_way_out_on_
     assert chat.send("maybe") == ["Please reply YES or NO."]  # the hint alone: the question is not sent again
     assert chat.send("hmm") == ["Please reply YES or NO."]
     third = chat.send("what")
-    assert third[0] == "Please reply YES or NO."
-    assert len(third) == 2 and "Reply MENU" in third[1] and "(312) 555-0100" in third[1]
+    (joined,) = third  # the hint and the way out, in one segment
+    hint, way_out = joined.split("\n")
+    assert hint == "Please reply YES or NO." and "Reply MENU" in way_out and "(312) 555-0100" in way_out
     assert chat.send("idk") == ["Thanks, Ana."]
 
 
 def test_a_hint_that_points_at_the_question_is_followed_by_it(chat: Chat) -> None:
     chat.send("hi")
     chat.send("1")
-    assert chat.send("can I talk to a lawyer?")[-1] == "What is their name?"
+    assert chat.send("can I talk to a lawyer?")[-1].endswith("\nWhat is their name?")
 
 
 def test_back_returns_to_the_previous_question_and_the_answer_can_change(chat: Chat) -> None:
@@ -127,7 +129,7 @@ def test_back_returns_to_the_previous_question_and_the_answer_can_change(chat: C
 def test_back_on_the_first_question_says_so(chat: Chat) -> None:
     chat.send("hi")
     chat.send("1")
-    assert chat.send("back") == [chat.flows.messages["no_back"], "What is their name?"]
+    assert chat.send("back") == [chat.flows.messages["no_back"] + "\nWhat is their name?"]
 
 
 @pytest.mark.parametrize(
@@ -158,7 +160,7 @@ def test_opt_out_words_and_phrases(chat: Chat, text: str) -> None:
 def test_start_after_stop_opts_back_in_and_shows_the_menu(chat: Chat) -> None:
     chat.send("hi")
     chat.send("stop")
-    assert chat.send("START") == ["You will get texts from Holdline again.", "Reply 1 for the survey, 2 for info."]
+    assert chat.send("START") == ["You will get texts from Holdline again.\nReply 1 for the survey, 2 for info."]
     assert chat.events[-1] == "opted_in"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.segments import count_segments, is_gsm7, split_to_budget
+from bot.core.segments import count_segments, is_gsm7, pack_cheaper, split_to_budget
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,16 @@ def test_one_huge_line_is_cut_between_words() -> None:
     parts = split_to_budget(text)
     assert all(count_segments(part) <= 3 for part in parts)
     assert " ".join(parts) == text
+
+
+def test_short_texts_of_one_turn_are_joined_only_where_that_costs_less() -> None:
+    intro, question = "About 24 short questions. BACK: go back.", "What is the full legal name of the person held?"
+    assert pack_cheaper([intro, question]) == [f"{intro}\n{question}"]  # 1 segment instead of 2
+    long = "x" * 150
+    assert pack_cheaper([long, question]) == [long, question]  # 2 segments either way: each stays its own
+    assert pack_cheaper([question]) == [question]
+    three = [question, "y" * 150, question]  # 1 + 1 + 1 apart, 2 joined (246 characters)
+    assert pack_cheaper(three) == ["\n".join(three)]
+    ucs2 = "¿Cuál es el nombre legal completo de la persona detenida?"  # á: joined, the whole text turns UCS-2
+    assert pack_cheaper([intro, ucs2]) == [intro, ucs2]
+    assert sum(count_segments(t) for t in pack_cheaper([intro, question, "OK.", long])) == 2  # 4 apart

@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 import pytest
 from flask import Flask
 
+from bot.core.segments import count_segments
 from bot.engine import runner
 from bot.sms.simulator import Simulator
 from bot.storage.models import Contact, Message
@@ -163,3 +164,19 @@ def test_fallback_url_answers_too(texter: Simulator, db) -> None:
     reply = texter.post(texter.form("hello"), path="/sms/fallback")
     assert reply.status == 200 and reply.texts[0].startswith("Welcome")
     assert count(db, Message, Message.direction == "in") == 1
+
+
+def test_an_sms_turn_joins_its_short_texts_where_one_costs_less_and_whatsapp_keeps_them_apart(app: Flask, db) -> None:
+    """The intro and the first question fit in one SMS segment together; on WhatsApp each text stays its own."""
+    sms = Simulator(auth_token=TEST_AUTH_TOKEN, app=app, sender="+13125550177")
+    sms.send("hello")
+    (joined,) = sms.send("2").texts
+    assert joined.startswith("About 24 short questions.") and joined.endswith("full legal name of the person held?")
+    assert count_segments(joined) == 1
+    whatsapp = Simulator(auth_token=TEST_AUTH_TOKEN, app=app, sender="whatsapp:+13125550178")
+    whatsapp.send("hello")
+    apart = whatsapp.send("2").texts
+    assert [t.split(".")[0] for t in apart] == [
+        "About 24 short questions",
+        "What is the full legal name of the person held?",
+    ]

@@ -146,7 +146,7 @@ def test_the_menu_goes_as_a_list_in_the_familys_language_and_a_tapped_item_opens
 
 def test_a_yes_no_question_has_spanish_buttons_and_a_tapped_yes_is_kept_as_yes(phone: Phone) -> None:
     to_the_release_question(phone)
-    reasons = drawn(phone.text("hoy a las 2 de la tarde"))
+    reasons = drawn(phone.text("ayer a las 2 de la tarde"))
     assert len(choices_of(reasons)) == 5
     held = drawn(phone.tap("report.ask_release_reason|1", "Fianza pagada (no en…", list_item=True))
     assert held.content_sid == phone.app.config["SHAPES"]["buttons_3"]
@@ -164,7 +164,7 @@ def test_a_yes_no_question_has_spanish_buttons_and_a_tapped_yes_is_kept_as_yes(p
 
 def test_a_button_under_an_earlier_question_answers_nothing_and_the_question_now_is_asked(phone: Phone) -> None:
     to_the_release_question(phone)
-    phone.text("hoy a las 2 de la tarde")
+    phone.text("ayer a las 2 de la tarde")
     phone.tap("report.ask_release_reason|4", "Orden de un juez", list_item=True)
     phone.tap("report.ask_still_held|no", "No")  # now at "did the jail mention ICE?"
     stale, again = phone.tap("report.ask_still_held|yes", "Sí")  # the older message's button
@@ -176,7 +176,7 @@ def test_a_button_under_an_earlier_question_answers_nothing_and_the_question_now
 
 def test_a_typed_number_or_word_still_answers_a_question_drawn_as_a_list_or_buttons(phone: Phone) -> None:
     to_the_release_question(phone)
-    phone.text("hoy a las 2 de la tarde")
+    phone.text("ayer a las 2 de la tarde")
     phone.text("3")  # typed, not tapped
     phone.text("no")
     kept = answers(phone.app)
