@@ -225,7 +225,7 @@ class Hotline:
             locale_known = contact.locale_source != "default"
             detect = self.detector and not locale_known and not state.started
             said = storable(inbound.body)[:MAX_BODY]  # longer than Twilio sends: stored whole, read this far
-            filed = reports.report_infos(session, contact)
+            filed = reports.report_infos(session, contact) if locked.filed else ()
             outcome = runner.handle(
                 self.flows,
                 state,

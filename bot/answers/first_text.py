@@ -67,12 +67,13 @@ def _data() -> dict:
     return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
 
 
-def _phrases(section: str, locale: str) -> list[str]:
+@cache
+def _phrases(section: str, locale: str) -> tuple[str, ...]:
     """A section's phrases for the texter's language and English's, folded, longest first."""
     table = _data()[section]
     langs = [locale] if locale == SOURCE else [locale, SOURCE]
     found = [normalize(p) for lang in langs for p in table.get(lang, ())]
-    return sorted(dict.fromkeys(p for p in found if p), key=len, reverse=True)
+    return tuple(sorted(dict.fromkeys(p for p in found if p), key=len, reverse=True))
 
 
 def _find(words: list[str], phrase: str, start: int = 0) -> int:
@@ -90,9 +91,8 @@ def _clauses(text: str) -> Iterator[_Clause]:
             yield _Clause.of(part)
 
 
-def _contains(text: str, phrase: str) -> bool:
-    """Whether a folded phrase is in the text: as whole words, or inside it for Chinese."""
-    said = normalize(text)
+def _contains(said: str, phrase: str) -> bool:
+    """Whether a folded phrase is in a folded text: as whole words, or inside it for Chinese."""
     if is_unspaced(phrase.replace(" ", "")):
         return phrase.replace(" ", "") in said.replace(" ", "")
     at = said.find(phrase)
@@ -109,9 +109,16 @@ def _edge(ch: str) -> bool:
     return not ch or not ch.isalnum() or is_unspaced(ch)
 
 
+@cache
+def _jail_ways() -> dict[str, tuple[str, ...]]:
+    """Each known jail's ways of being written, folded once."""
+    return {name: tuple(normalize(w) for w in ways) for name, ways in _data()["jails"].items()}
+
+
 def read_jail(text: str) -> str | None:
     """A jail the text names: a known one as it reads back, or '<County> County Jail' as typed."""
-    found = {name for name, ways in _data()["jails"].items() if any(_contains(text, normalize(w)) for w in ways)}
+    said = normalize(text)
+    found = {name for name, ways in _jail_ways().items() if any(_contains(said, way) for way in ways)}
     if len(found) == 1:
         return found.pop()
     if found:
@@ -130,14 +137,21 @@ def read_jail(text: str) -> str | None:
     return None
 
 
+@cache
+def _relationship_ways(locale: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(how it reads back, its ways folded) for the texter's language and English's."""
+    table = _data()["relationships"]
+    return tuple(
+        (shown, tuple(normalize(way) for way in ways))
+        for lang in dict.fromkeys([locale, SOURCE])
+        for shown, ways in (table.get(lang) or {}).items()
+    )
+
+
 def read_relationship(text: str, locale: str) -> str | None:
     """How the texter is related ('my brother'), in their own words as the data reads them back."""
-    table = _data()["relationships"]
-    found: set[str] = set()
-    for lang in dict.fromkeys([locale, SOURCE]):
-        for shown, ways in (table.get(lang) or {}).items():
-            if any(_contains(text, normalize(way)) for way in ways):
-                found.add(shown)
+    said = normalize(text)
+    found = {shown for shown, ways in _relationship_ways(locale) if any(_contains(said, way) for way in ways)}
     return found.pop() if len(found) == 1 else None  # 'my brother and my cousin': ask
 
 
@@ -172,10 +186,11 @@ def _after_unspaced(text: str, markers: Iterable[str], stops: Iterable[str], lim
     return None
 
 
-def _relationship_phrases(locale: str) -> list[str]:
+@cache
+def _relationship_phrases(locale: str) -> tuple[str, ...]:
     table = _data()["relationships"]
     ways = [w for lang in dict.fromkeys([locale, SOURCE]) for group in (table.get(lang) or {}).values() for w in group]
-    return sorted(dict.fromkeys(normalize(w) for w in ways), key=len, reverse=True)
+    return tuple(sorted(dict.fromkeys(normalize(w) for w in ways), key=len, reverse=True))
 
 
 def _capitalised_after(text: str, leads: Iterable[str], stops: set[str]) -> str | None:

@@ -7,6 +7,7 @@ bot/storage/) only.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +21,7 @@ from bot.core.inbound import Inbound
 from bot.core.segments import count_segments
 from bot.core.text import from_raw_bytes, raw_bytes, storable
 from bot.storage.crypto import blind_index
-from bot.storage.models import Contact, Conversation, Message, utcnow
+from bot.storage.models import Contact, Conversation, Message, Report, utcnow
 
 log = logging.getLogger("holdline.storage")
 
@@ -31,10 +32,20 @@ def _insert(session: Session, model: type) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
+# Statements of every turn, built once: building one costs more than running it on SQLite.
+_CONTACT_BY_INDEX = select(Contact).where(Contact.address_index == bindparam("index"))
+_LOCK_CONTACT = select(Contact).where(Contact.id == bindparam("contact_id")).with_for_update()
+_SET_STATUS = (
+    update(Message.__table__)  # type: ignore[attr-defined]
+    .where(Message.__table__.c.id == bindparam("message_id"))  # type: ignore[attr-defined]
+    .values(status=bindparam("new_status"))
+)
+
+
 def upsert_contact(session: Session, address: str, channel: str) -> Contact:
     """Return the contact for an address, creating it if this is the first text from it (one query if not)."""
     index = blind_index(address)
-    known = session.execute(select(Contact).where(Contact.address_index == index)).scalar_one_or_none()
+    known = session.execute(_CONTACT_BY_INDEX, {"index": index}).scalar_one_or_none()
     if known is not None and known.address:
         return known
     session.execute(
@@ -51,7 +62,7 @@ def upsert_contact(session: Session, address: str, channel: str) -> Contact:
         )
         .on_conflict_do_nothing(index_elements=["address_index"])
     )
-    contact = session.execute(select(Contact).where(Contact.address_index == index)).scalar_one()
+    contact = session.execute(_CONTACT_BY_INDEX, {"index": index}).scalar_one()
     if not contact.address:  # erased by DELETE, and texting again: replies and staff texts need the number
         contact.address = address
         session.add(contact)
@@ -60,8 +71,7 @@ def upsert_contact(session: Session, address: str, channel: str) -> Contact:
 
 def lock_contact(session: Session, contact_id: int) -> Contact:
     """Load a contact and hold its row lock until commit, so one number's texts run one at a time."""
-    statement = select(Contact).where(Contact.id == contact_id).with_for_update()
-    return session.execute(statement).scalar_one()
+    return session.execute(_LOCK_CONTACT, {"contact_id": contact_id}).scalar_one()
 
 
 def contact_address(contact: Contact) -> str:
@@ -69,25 +79,36 @@ def contact_address(contact: Contact) -> str:
     return contact.address
 
 
+_inbound_inserts: dict[str, Any] = {}  # per dialect, built on first use
+
+
+def _inbound_insert(session: Session, columns: Iterable[str]) -> Any:
+    """The INSERT of an inbound text that skips a MessageSid already stored, built once per dialect."""
+    dialect = session.get_bind().dialect.name
+    statement = _inbound_inserts.get(dialect)
+    if statement is None:
+        values = {name: bindparam(f"in_{name}") for name in columns}
+        statement = _insert(session, Message).values(values).on_conflict_do_nothing(index_elements=["sid"])
+        statement = _inbound_inserts[dialect] = statement.returning(Message.id)
+    return statement
+
+
 def record_inbound(session: Session, contact: Contact, inbound: Inbound) -> tuple[int, bool]:
     """Store an inbound text once per MessageSid; return (message id, whether it is new)."""
-    result = session.execute(
-        _insert(session, Message)
-        .values(
-            sid=inbound.sid,
-            contact_id=contact.id,
-            direction="in",
-            channel=inbound.channel,
-            body=storable(inbound.body),
-            raw_body=raw_bytes(inbound.body),
-            media=[{"url": url, "content_type": kind} for url, kind in inbound.media],
-            segments=count_segments(storable(inbound.body)),
-            status="received",
-            created_at=utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=["sid"])
-        .returning(Message.id)
-    )
+    body = storable(inbound.body)
+    values = {
+        "sid": inbound.sid,
+        "contact_id": contact.id,
+        "direction": "in",
+        "channel": inbound.channel,
+        "body": body,
+        "raw_body": raw_bytes(inbound.body),
+        "media": [{"url": url, "content_type": kind} for url, kind in inbound.media],
+        "segments": count_segments(body),
+        "status": "received",
+        "created_at": utcnow(),
+    }
+    result = session.execute(_inbound_insert(session, values), {f"in_{name}": value for name, value in values.items()})
     new_id = result.scalar_one_or_none()
     if new_id is not None:
         return new_id, True
@@ -131,6 +152,7 @@ class LockedTurn:
     last_seen: datetime | None  # when it last changed (None: no stored state)
     received: int  # texts the contact sent since `inbound_since`, this one included
     spent: int  # SMS segments sent (or queued) to them since `outbound_since`
+    filed: int  # reports this contact filed (their refs are read only when there are some)
 
 
 def _turn_statement() -> Any:
@@ -147,9 +169,11 @@ def _turn_statement() -> Any:
         .where(texts.c.contact_id == contact_id, texts.c.direction == "out", texts.c.created_at >= since_out)
         .scalar_subquery()
     )
+    reports = Report.__table__  # type: ignore[attr-defined]
+    filed = select(func.count()).where(reports.c.contact_id == contact_id).scalar_subquery()
     state = Conversation.__table__  # type: ignore[attr-defined]
     return (
-        select(texts.c.status, state.c.state, state.c.updated_at, received, spent)
+        select(texts.c.status, state.c.state, state.c.updated_at, received, spent, filed)
         .select_from(texts)
         .outerjoin(state, state.c.contact_id == contact_id)
         .where(texts.c.id == bindparam("message_id"))
@@ -175,8 +199,9 @@ def lock_turn(
         "since_in": inbound_since,
         "since_out": outbound_since,
     }
-    status, state, updated_at, received, spent = session.execute(_TURN, params).one()
-    return LockedTurn(contact, status, dict(state or {}), updated_at if state is not None else None, received, spent)
+    status, state, updated_at, received, spent, filed = session.execute(_TURN, params).one()
+    seen = updated_at if state is not None else None
+    return LockedTurn(contact, status, dict(state or {}), seen, received, spent, filed)
 
 
 def inbound_status(session: Session, message_id: int) -> str:
@@ -186,7 +211,7 @@ def inbound_status(session: Session, message_id: int) -> str:
 
 def set_inbound_status(session: Session, message_id: int, status: str) -> None:
     """Mark an inbound message handled or failed."""
-    session.execute(update(Message).where(Message.id == message_id).values(status=status))
+    session.execute(_SET_STATUS, {"message_id": message_id, "new_status": status})
 
 
 def replies_to(session: Session, message_id: int) -> list[str]:
