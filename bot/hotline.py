@@ -197,9 +197,8 @@ class Hotline:
         now = now or self.clock()
         log_fields.set({**log_fields.get(), "message_sid": inbound.sid})
         with self.db.transaction() as session:
-            contact = conversations.upsert_contact(session, inbound.address, inbound.channel)
-            contact_id = contact.id
-            message_id, _new = conversations.record_inbound(session, contact, inbound)
+            contact_id = conversations.contact_id_of(session, inbound.address, inbound.channel)
+            message_id, _new = conversations.record_inbound(session, contact_id, inbound)
         try:
             return self._answer(contact_id, message_id, inbound, now, later or (lambda: False))
         except UNAVAILABLE:

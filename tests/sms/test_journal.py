@@ -145,7 +145,7 @@ def test_a_text_stored_but_left_unhandled_is_picked_up_by_the_replay(
 
     with db.transaction() as session:  # what a web process that died after storing the text leaves
         contact = conversations.upsert_contact(session, texter.sender, "sms")
-        conversations.record_inbound(session, contact, Inbound("SM" + "7" * 32, texter.sender, "sms", "hello"))
+        conversations.record_inbound(session, contact.id, Inbound("SM" + "7" * 32, texter.sender, "sms", "hello"))
     assert recovery.status(hotline) == (0, 1)
     assert recovery.replay(hotline).unhandled == 0  # too fresh: a webhook may still be on it
     hotline.clock = lambda: conversations.utcnow() + recovery.UNHANDLED_AFTER * 2
