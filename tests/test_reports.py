@@ -78,8 +78,8 @@ def test_inbound_is_recorded_once_per_sid(db: Database) -> None:
     inbound = Inbound(sid="SM1", address="+13125550001", channel="sms", body="hi")
     with db.transaction() as session:
         contact = conversations.upsert_contact(session, inbound.address, "sms")
-        first = conversations.record_inbound(session, contact, inbound)
-        again = conversations.record_inbound(session, contact, inbound)
+        first = conversations.record_inbound(session, contact.id, inbound)
+        again = conversations.record_inbound(session, contact.id, inbound)
     assert first[1] is True and again == (first[0], False)
 
 
